@@ -1,0 +1,185 @@
+//! [`Code`]: a one-time password, generated or typed by a user.
+
+use core::fmt;
+
+use crate::Digits;
+
+/// Why user input is not a well-formed code. Never contains the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CodeError {
+    /// The input has the wrong number of digits.
+    Length {
+        /// Digits the configuration expects.
+        expected: u8,
+        /// Digits found before giving up (at most `expected + 1`).
+        found: u8,
+    },
+    /// A character other than an ASCII digit, space or hyphen (this includes
+    /// non-ASCII digits such as `٣` or `３`, signs and letters).
+    InvalidCharacter,
+    /// A space or hyphen at the start or end, or two in a row.
+    MisplacedSeparator,
+}
+
+impl fmt::Display for CodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodeError::Length { expected, found } if found > expected => {
+                write!(f, "code must have {expected} digits; it has more")
+            }
+            CodeError::Length { expected, found } => {
+                write!(f, "code must have {expected} digits, not {found}")
+            }
+            CodeError::InvalidCharacter => {
+                f.write_str("code may only contain ASCII digits, spaces and hyphens")
+            }
+            CodeError::MisplacedSeparator => {
+                f.write_str("spaces and hyphens may only separate groups of digits")
+            }
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for CodeError {}
+
+/// A one-time password: a value below `10^digits`, displayed zero-padded.
+///
+/// ```
+/// # use otpcore::{Code, Digits};
+/// let code = Code::parse("012 345", Digits::SIX)?;
+/// assert_eq!(code.to_string(), "012345");
+/// # Ok::<(), otpcore::CodeError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    value: u64,
+    digits: Digits,
+}
+
+impl Code {
+    pub(crate) const fn new(value: u32, digits: Digits) -> Self {
+        Code {
+            value: value as u64,
+            digits,
+        }
+    }
+
+    /// Parses what a user typed: exactly `digits` ASCII digits, optionally grouped
+    /// by single ASCII spaces or hyphens as authenticator apps display them
+    /// (`"711 725"`, `"711-725"`, `"7 1 1 7 2 5"`).
+    ///
+    /// # Errors
+    /// [`CodeError`] for anything else: wrong length, non-ASCII digits, signs,
+    /// letters, leading/trailing/doubled separators.
+    ///
+    /// # Security
+    /// Parsing branches on the input, which the caller (the would-be attacker)
+    /// already knows; the comparison with the expected code happens elsewhere, in
+    /// constant time. Malformed input is an error, so it never reaches that
+    /// comparison as a "mismatch" with different timing.
+    pub fn parse(input: &str, digits: Digits) -> Result<Self, CodeError> {
+        let expected = digits.get();
+        let mut value: u64 = 0;
+        let mut found: u8 = 0;
+        let mut after_digit = false;
+        for byte in input.bytes() {
+            match byte {
+                b'0'..=b'9' => {
+                    if found == expected {
+                        return Err(CodeError::Length {
+                            expected,
+                            found: expected.saturating_add(1),
+                        });
+                    }
+                    // At most 10 digits: below 10^10 < 2^64, so neither step overflows.
+                    value = value
+                        .saturating_mul(10)
+                        .saturating_add(u64::from(byte.wrapping_sub(b'0')));
+                    found = found.saturating_add(1);
+                    after_digit = true;
+                }
+                b' ' | b'-' if after_digit => after_digit = false,
+                b' ' | b'-' => return Err(CodeError::MisplacedSeparator),
+                _ => return Err(CodeError::InvalidCharacter),
+            }
+        }
+        if found > 0 && !after_digit {
+            return Err(CodeError::MisplacedSeparator);
+        }
+        if found != expected {
+            return Err(CodeError::Length { expected, found });
+        }
+        Ok(Code { value, digits })
+    }
+
+    /// The numeric value.
+    #[must_use]
+    pub const fn value(&self) -> u64 {
+        self.value
+    }
+
+    /// The number of digits it displays with.
+    #[must_use]
+    pub const fn digits(&self) -> Digits {
+        self.digits
+    }
+}
+
+impl fmt::Display for Code {
+    /// Zero-padded to the configured number of digits.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:0width$}", self.value, width = usize::from(self.digits.get()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    fn parse(s: &str) -> Result<u64, CodeError> {
+        Code::parse(s, Digits::SIX).map(|c| c.value())
+    }
+
+    #[test]
+    fn accepts_app_groupings() {
+        for ok in ["711725", "711 725", "711-725", "7 1 1 7 2 5", "71-17-25"] {
+            assert_eq!(parse(ok), Ok(711_725), "{ok}");
+        }
+        assert_eq!(parse("000001"), Ok(1));
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        let short = CodeError::Length { expected: 6, found: 5 };
+        let long = CodeError::Length { expected: 6, found: 7 };
+        let cases: [(&str, CodeError); 14] = [
+            ("", CodeError::Length { expected: 6, found: 0 }),
+            ("71172", short),
+            ("7117255", long),
+            ("711  725", CodeError::MisplacedSeparator),
+            (" 711725", CodeError::MisplacedSeparator),
+            ("711725 ", CodeError::MisplacedSeparator),
+            ("-711725", CodeError::MisplacedSeparator),
+            ("+711725", CodeError::InvalidCharacter),
+            ("71172a", CodeError::InvalidCharacter),
+            ("７11725", CodeError::InvalidCharacter),
+            ("711\t725", CodeError::InvalidCharacter),
+            ("711_725", CodeError::InvalidCharacter),
+            ("٧11725", CodeError::InvalidCharacter),
+            ("99999999999999999999999", long),
+        ];
+        for (input, err) in cases {
+            assert_eq!(parse(input), Err(err), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn displays_zero_padded() {
+        let ten = Digits::new(10).unwrap();
+        assert_eq!(Code::new(42, Digits::SIX).to_string(), "000042");
+        assert_eq!(Code::new(42, ten).to_string(), "0000000042");
+    }
+}

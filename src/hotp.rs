@@ -1,0 +1,97 @@
+//! [`Hotp`]: RFC 4226 counter-based one-time passwords.
+
+use core::fmt;
+
+use crate::mac::KeyedMac;
+use crate::verify::scan;
+use crate::{Algorithm, Code, Digits, Match, Secret, VerifyError, Window};
+
+/// HOTP parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HotpConfig {
+    /// HMAC hash; RFC 4226 specifies SHA-1.
+    pub algorithm: Algorithm,
+    /// Code length.
+    pub digits: Digits,
+}
+
+/// An HOTP generator and verifier (RFC 4226) for one secret.
+///
+/// ```
+/// use otpcore::{Hotp, HotpConfig, Secret, Window};
+/// let secret = Secret::from_bytes(b"12345678901234567890")?;
+/// let hotp = Hotp::new(&secret, HotpConfig::default());
+/// assert_eq!(hotp.generate(0).to_string(), "755224"); // RFC 4226 Appendix D
+/// let m = hotp.verify("287 082", 0, Window::look_ahead(5), None)?;
+/// assert_eq!((m.step, m.offset), (1, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Hotp {
+    mac: KeyedMac,
+    config: HotpConfig,
+}
+
+impl Hotp {
+    /// Keys HMAC once; every later code reuses the keyed state.
+    #[must_use]
+    pub fn new(secret: &Secret, config: HotpConfig) -> Self {
+        Hotp {
+            mac: KeyedMac::new(secret, config.algorithm),
+            config,
+        }
+    }
+
+    /// The parameters.
+    #[must_use]
+    pub fn config(&self) -> HotpConfig {
+        self.config
+    }
+
+    /// The code for `counter`. Never panics; no allocation.
+    #[must_use]
+    pub fn generate(&self, counter: u64) -> Code {
+        Code::new(
+            self.config.digits.reduce(self.mac.truncated(counter)),
+            self.config.digits,
+        )
+    }
+
+    /// Checks `input` against the counters in `window` around `counter` (usually
+    /// [`Window::look_ahead`]), refusing counters `<= last_used`.
+    ///
+    /// Counters beyond `u64::MAX` or below 0 do not exist and are not tried.
+    ///
+    /// # Errors
+    /// [`VerifyError::Malformed`], [`VerifyError::Mismatch`],
+    /// [`VerifyError::Replayed`], [`VerifyError::WindowTooLarge`].
+    ///
+    /// # Security
+    /// Constant time in the secret and the code: every counter in the window is
+    /// computed and compared with `subtle`, without early exit. Persist
+    /// `Match::step + 1` as the next counter (RFC 4226 §7.2) before accepting.
+    pub fn verify(
+        &self,
+        input: &str,
+        counter: u64,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Match, VerifyError> {
+        scan(
+            &self.mac,
+            self.config.digits,
+            input,
+            counter,
+            window,
+            last_used,
+        )
+    }
+}
+
+impl fmt::Debug for Hotp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hotp")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,30 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod code;
+mod hotp;
+mod mac;
+mod params;
+mod secret;
+mod totp;
+mod uri;
+mod verify;
+
+pub use code::{Code, CodeError};
+pub use hotp::{Hotp, HotpConfig};
+pub use params::{Algorithm, Digits, ParamError, Period};
+pub use secret::{Secret, SecretError, SecretPolicy};
+#[cfg(feature = "std")]
+pub use totp::unix_now;
+pub use totp::{TimeError, Totp, TotpConfig};
+pub use uri::{KeyUri, OtpKind, UriError};
+pub use verify::{Match, VerifyError, Window};
+
+/// Re-exported so callers can compare [`Secret`]s in constant time.
+pub use subtle::ConstantTimeEq;

@@ -1,0 +1,192 @@
+//! [`Totp`]: RFC 6238 time-based one-time passwords. Time is always an argument.
+
+use core::fmt;
+
+use crate::mac::KeyedMac;
+use crate::verify::scan;
+use crate::{Algorithm, Code, Digits, Match, Period, Secret, VerifyError, Window};
+
+/// Why a time cannot be turned into a time step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeError {
+    /// The time is earlier than the configured `t0`: there is no step for it.
+    BeforeT0,
+    /// The system clock reads earlier than 1970-01-01 (only from the `now`
+    /// conveniences).
+    ClockBeforeUnixEpoch,
+}
+
+impl fmt::Display for TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeError::BeforeT0 => f.write_str("time is before the TOTP epoch t0"),
+            TimeError::ClockBeforeUnixEpoch => {
+                f.write_str("system clock is before the Unix epoch")
+            }
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for TimeError {}
+
+/// TOTP parameters (RFC 6238 §4.1). `TotpConfig::default()` is what every
+/// authenticator app uses: SHA-1, 6 digits, 30 s, `t0 = 0`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TotpConfig {
+    /// HMAC hash.
+    pub algorithm: Algorithm,
+    /// Code length.
+    pub digits: Digits,
+    /// Time step `X`.
+    pub period: Period,
+    /// Unix time `T0` at which step 0 starts.
+    pub t0: u64,
+}
+
+/// A TOTP generator and verifier (RFC 6238) for one secret.
+///
+/// ```
+/// use otpcore::{Secret, Totp, TotpConfig, Window};
+/// let secret = Secret::from_bytes(b"12345678901234567890")?;
+/// let totp = Totp::new(&secret, TotpConfig::default());
+/// // RFC 6238 Appendix B, SHA-1, T = 59 s, last six of 94287082.
+/// assert_eq!(totp.generate_at(59)?.to_string(), "287082");
+/// let m = totp.verify_at("287 082", 59 + 30, Window::default(), None)?;
+/// assert_eq!((m.step, m.offset), (1, -1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Totp {
+    mac: KeyedMac,
+    config: TotpConfig,
+}
+
+impl Totp {
+    /// Keys HMAC once; every later code reuses the keyed state.
+    #[must_use]
+    pub fn new(secret: &Secret, config: TotpConfig) -> Self {
+        Totp {
+            mac: KeyedMac::new(secret, config.algorithm),
+            config,
+        }
+    }
+
+    /// The parameters.
+    #[must_use]
+    pub fn config(&self) -> TotpConfig {
+        self.config
+    }
+
+    /// The time step containing unix time `at`: `(at - t0) / period`.
+    ///
+    /// # Errors
+    /// [`TimeError::BeforeT0`] when `at < t0`. Never panics.
+    pub fn step_at(&self, at: u64) -> Result<u64, TimeError> {
+        let since = at.checked_sub(self.config.t0).ok_or(TimeError::BeforeT0)?;
+        // The divisor is the public, non-zero period, never secret-derived.
+        Ok(since / self.config.period.non_zero())
+    }
+
+    /// The unix time at which `step` starts, or `None` if it is after `u64::MAX`.
+    #[must_use]
+    pub fn step_start(&self, step: u64) -> Option<u64> {
+        step.checked_mul(self.config.period.get())?
+            .checked_add(self.config.t0)
+    }
+
+    /// The code for time step `step`.
+    #[must_use]
+    pub fn generate_step(&self, step: u64) -> Code {
+        Code::new(
+            self.config.digits.reduce(self.mac.truncated(step)),
+            self.config.digits,
+        )
+    }
+
+    /// The code at unix time `at`.
+    ///
+    /// # Errors
+    /// [`TimeError::BeforeT0`].
+    pub fn generate_at(&self, at: u64) -> Result<Code, TimeError> {
+        Ok(self.generate_step(self.step_at(at)?))
+    }
+
+    /// Checks `input` at unix time `at` against the steps in `window`, refusing
+    /// steps `<= last_used`.
+    ///
+    /// Steps below 0 or above `u64::MAX` do not exist and are not tried: near `t0`
+    /// a ±1 window has two candidates.
+    ///
+    /// # Errors
+    /// [`VerifyError::Malformed`], [`VerifyError::Mismatch`],
+    /// [`VerifyError::Replayed`], [`VerifyError::WindowTooLarge`],
+    /// [`VerifyError::Time`] when `at < t0`.
+    ///
+    /// # Security
+    /// Constant time in the secret and the code: every step in the window is
+    /// computed and compared with `subtle`, without early exit. Replay protection
+    /// needs the caller to store `Match::step` and pass it back as `last_used`
+    /// (atomically, if several servers verify: see the store module).
+    pub fn verify_at(
+        &self,
+        input: &str,
+        at: u64,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Match, VerifyError> {
+        let expected = self.step_at(at)?;
+        scan(
+            &self.mac,
+            self.config.digits,
+            input,
+            expected,
+            window,
+            last_used,
+        )
+    }
+
+    /// The code now, by the system clock.
+    ///
+    /// # Errors
+    /// [`TimeError`] if the clock is before 1970 or `t0`.
+    #[cfg(feature = "std")]
+    pub fn generate_now(&self) -> Result<Code, TimeError> {
+        self.generate_at(unix_now()?)
+    }
+
+    /// [`Totp::verify_at`] now, by the system clock.
+    ///
+    /// # Errors
+    /// As [`Totp::verify_at`].
+    #[cfg(feature = "std")]
+    pub fn verify_now(
+        &self,
+        input: &str,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Match, VerifyError> {
+        self.verify_at(input, unix_now()?, window, last_used)
+    }
+}
+
+impl fmt::Debug for Totp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Totp")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Seconds since the Unix epoch by the system clock.
+///
+/// # Errors
+/// [`TimeError::ClockBeforeUnixEpoch`] if the clock reads earlier than 1970.
+#[cfg(feature = "std")]
+pub fn unix_now() -> Result<u64, TimeError> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| TimeError::ClockBeforeUnixEpoch)
+}

@@ -1,0 +1,476 @@
+//! `otpauth://` provisioning URIs ([Google Key Uri Format]).
+//!
+//! [Google Key Uri Format]: https://github.com/google/google-authenticator/wiki/Key-Uri-Format
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::fmt::Write as _;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+use zeroize::Zeroizing;
+
+use crate::{
+    Algorithm, Digits, Hotp, HotpConfig, ParamError, Period, Secret, SecretError, SecretPolicy,
+    Totp, TotpConfig,
+};
+
+/// Everything but RFC 3986 unreserved characters is percent-encoded on output, so
+/// `:`/`@`/`+`/space in names survive any decoder.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Why a URI was refused. Never contains the URI, the secret or any parameter value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UriError {
+    /// Not `otpauth://<type>/<label>?<parameters>`.
+    NotOtpauth,
+    /// A type other than `totp` or `hotp`.
+    UnknownType,
+    /// Invalid percent-encoding, or text that is not UTF-8 once decoded.
+    BadEncoding,
+    /// The label has no account name.
+    MissingAccount,
+    /// The `secret` parameter is absent.
+    MissingSecret,
+    /// The `secret` parameter is unusable.
+    Secret(SecretError),
+    /// `algorithm`, `digits` or `period` is out of range.
+    Param(ParamError),
+    /// A numeric parameter (`digits`, `period`, `counter`) is not a number.
+    InvalidNumber(&'static str),
+    /// An `hotp` URI without `counter`.
+    MissingCounter,
+    /// The issuer in the label prefix differs from the `issuer` parameter.
+    IssuerMismatch,
+    /// A parameter appears twice.
+    DuplicateParameter(&'static str),
+    /// A name that cannot be written unambiguously: an issuer containing `:`, or,
+    /// without issuer, an account containing `:`.
+    ColonInLabel,
+}
+
+impl fmt::Display for UriError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UriError::NotOtpauth => f.write_str("not an otpauth:// URI"),
+            UriError::UnknownType => f.write_str("URI type must be totp or hotp"),
+            UriError::BadEncoding => f.write_str("URI has invalid percent-encoding"),
+            UriError::MissingAccount => f.write_str("URI label has no account name"),
+            UriError::MissingSecret => f.write_str("URI has no secret parameter"),
+            UriError::Secret(e) => write!(f, "URI secret: {e}"),
+            UriError::Param(e) => write!(f, "URI parameter: {e}"),
+            UriError::InvalidNumber(name) => write!(f, "URI parameter {name} is not a number"),
+            UriError::MissingCounter => f.write_str("hotp URI has no counter parameter"),
+            UriError::IssuerMismatch => {
+                f.write_str("issuer in the label differs from the issuer parameter")
+            }
+            UriError::DuplicateParameter(name) => write!(f, "URI parameter {name} appears twice"),
+            UriError::ColonInLabel => f.write_str("issuer (or account without issuer) contains ':'"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for UriError {}
+
+impl From<SecretError> for UriError {
+    fn from(e: SecretError) -> Self {
+        UriError::Secret(e)
+    }
+}
+
+impl From<ParamError> for UriError {
+    fn from(e: ParamError) -> Self {
+        UriError::Param(e)
+    }
+}
+
+/// TOTP or HOTP, with the parameter only that kind has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OtpKind {
+    /// Time-based, with its period.
+    Totp {
+        /// Time step.
+        period: Period,
+    },
+    /// Counter-based, with the initial counter.
+    Hotp {
+        /// Counter of the next code.
+        counter: u64,
+    },
+}
+
+/// A parsed or to-be-built `otpauth://` URI.
+///
+/// ```
+/// use otpcore::{KeyUri, Secret, SecretPolicy};
+/// let uri = KeyUri::parse_with_policy(
+///     "otpauth://totp/ACME%20Co:john@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co",
+///     SecretPolicy::Legacy,
+/// )?;
+/// assert_eq!(uri.issuer(), Some("ACME Co"));
+/// assert_eq!(uri.account(), "john@example.com");
+/// let again = KeyUri::parse_with_policy(&uri.to_uri_string(), SecretPolicy::Legacy)?;
+/// assert_eq!(again, uri);
+/// # Ok::<(), otpcore::UriError>(())
+/// ```
+///
+/// # Security
+/// The URI carries the secret: [`KeyUri::to_uri_string`] returns it in a string that
+/// is wiped on drop; `Debug` shows the secret as `Secret(..)`.
+#[derive(Clone, Debug)]
+pub struct KeyUri {
+    kind: OtpKind,
+    secret: Secret,
+    issuer: Option<String>,
+    account: String,
+    algorithm: Algorithm,
+    digits: Digits,
+}
+
+impl PartialEq for KeyUri {
+    /// Compares the secrets in constant time (and the public fields normally).
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq;
+        let same_secret = bool::from(self.secret.ct_eq(&other.secret));
+        same_secret
+            && self.kind == other.kind
+            && self.issuer == other.issuer
+            && self.account == other.account
+            && self.algorithm == other.algorithm
+            && self.digits == other.digits
+    }
+}
+
+impl Eq for KeyUri {}
+
+impl KeyUri {
+    /// A TOTP URI with default parameters (SHA-1, 6 digits, 30 s).
+    ///
+    /// # Errors
+    /// [`UriError::MissingAccount`] for an empty account, [`UriError::ColonInLabel`].
+    pub fn totp(secret: Secret, issuer: Option<&str>, account: &str) -> Result<Self, UriError> {
+        Self::new(OtpKind::Totp { period: Period::default() }, secret, issuer, account)
+    }
+
+    /// An HOTP URI with default parameters (SHA-1, 6 digits) and `counter`.
+    ///
+    /// # Errors
+    /// As [`KeyUri::totp`].
+    pub fn hotp(
+        secret: Secret,
+        issuer: Option<&str>,
+        account: &str,
+        counter: u64,
+    ) -> Result<Self, UriError> {
+        Self::new(OtpKind::Hotp { counter }, secret, issuer, account)
+    }
+
+    fn new(
+        kind: OtpKind,
+        secret: Secret,
+        issuer: Option<&str>,
+        account: &str,
+    ) -> Result<Self, UriError> {
+        let issuer = issuer.filter(|i| !i.is_empty());
+        if account.is_empty() {
+            return Err(UriError::MissingAccount);
+        }
+        if issuer.map_or(account.contains(':'), |i| i.contains(':')) {
+            return Err(UriError::ColonInLabel);
+        }
+        Ok(KeyUri {
+            kind,
+            secret,
+            issuer: issuer.map(String::from),
+            account: String::from(account),
+            algorithm: Algorithm::default(),
+            digits: Digits::default(),
+        })
+    }
+
+    /// Sets the algorithm.
+    #[must_use]
+    pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Sets the number of digits.
+    #[must_use]
+    pub fn with_digits(mut self, digits: Digits) -> Self {
+        self.digits = digits;
+        self
+    }
+
+    /// Sets the period (TOTP only; ignored for HOTP).
+    #[must_use]
+    pub fn with_period(mut self, period: Period) -> Self {
+        if let OtpKind::Totp { .. } = self.kind {
+            self.kind = OtpKind::Totp { period };
+        }
+        self
+    }
+
+    /// Parses a URI, requiring a 16-byte secret ([`SecretPolicy::Strict`]).
+    ///
+    /// # Errors
+    /// [`UriError`]; it never contains the URI or the secret.
+    pub fn parse(uri: &str) -> Result<Self, UriError> {
+        Self::parse_with_policy(uri, SecretPolicy::Strict)
+    }
+
+    /// Parses a URI under a secret-length policy. Accepts what real QR codes hold:
+    /// any case in scheme, type and algorithm; padded, lower-case or spaced secrets;
+    /// `%20` or `+` for spaces; the issuer in the label, the parameter, or both (if
+    /// equal). Unknown parameters (`image`, …) are ignored.
+    ///
+    /// # Errors
+    /// [`UriError`]; it never contains the URI or the secret.
+    pub fn parse_with_policy(uri: &str, policy: SecretPolicy) -> Result<Self, UriError> {
+        let rest = strip_prefix_ignore_case(uri, "otpauth://").ok_or(UriError::NotOtpauth)?;
+        let (kind_name, rest) = rest.split_once('/').ok_or(UriError::NotOtpauth)?;
+        let (label, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let is_totp = if kind_name.eq_ignore_ascii_case("totp") {
+            true
+        } else if kind_name.eq_ignore_ascii_case("hotp") {
+            false
+        } else {
+            return Err(UriError::UnknownType);
+        };
+
+        let label = decode(label)?;
+        let (label_issuer, account) = match label.split_once(':') {
+            Some((issuer, account)) => (Some(issuer), account.trim_start_matches(' ')),
+            None => (None, label.as_ref()),
+        };
+        if account.is_empty() {
+            return Err(UriError::MissingAccount);
+        }
+
+        let params = Params::parse(query)?;
+        let secret = params.secret.as_deref().ok_or(UriError::MissingSecret)?;
+        let secret = Secret::from_base32_with_policy(secret, policy)?;
+        let issuer = match (label_issuer.filter(|i| !i.is_empty()), params.issuer.as_deref()) {
+            (Some(a), Some(b)) if a != b => return Err(UriError::IssuerMismatch),
+            (a, b) => b.or(a).filter(|i| !i.is_empty()).map(String::from),
+        };
+        let algorithm = match params.algorithm.as_deref() {
+            Some(name) => name.parse()?,
+            None => Algorithm::default(),
+        };
+        let digits = match params.digits.as_deref() {
+            Some(d) => {
+                let d: u64 = number(d, "digits")?;
+                Digits::new(u32::try_from(d).unwrap_or(u32::MAX))?
+            }
+            None => Digits::default(),
+        };
+        let kind = if is_totp {
+            let period = match params.period.as_deref() {
+                Some(p) => Period::new(number(p, "period")?)?,
+                None => Period::default(),
+            };
+            OtpKind::Totp { period }
+        } else {
+            let counter = params.counter.as_deref().ok_or(UriError::MissingCounter)?;
+            OtpKind::Hotp {
+                counter: number(counter, "counter")?,
+            }
+        };
+        Ok(KeyUri {
+            kind,
+            secret,
+            issuer,
+            account: String::from(account),
+            algorithm,
+            digits,
+        })
+    }
+
+    /// The URI text, with the secret as unpadded base32 and every name
+    /// percent-encoded. `KeyUri::parse(&u.to_uri_string()) == u`.
+    ///
+    /// # Security
+    /// The returned string contains the secret and is wiped on drop.
+    #[must_use]
+    pub fn to_uri_string(&self) -> Zeroizing<String> {
+        let mut out = Zeroizing::new(String::with_capacity(128));
+        let kind = match self.kind {
+            OtpKind::Totp { .. } => "totp",
+            OtpKind::Hotp { .. } => "hotp",
+        };
+        let enc = |s| percent_encoding::utf8_percent_encode(s, COMPONENT);
+        // Writing to a String cannot fail; the results are ignored for that reason.
+        let _ = write!(out, "otpauth://{kind}/");
+        if let Some(issuer) = &self.issuer {
+            let _ = write!(out, "{}:", enc(issuer));
+        }
+        let _ = write!(out, "{}?secret=", enc(&self.account));
+        out.push_str(&self.secret.expose_base32());
+        if let Some(issuer) = &self.issuer {
+            let _ = write!(out, "&issuer={}", enc(issuer));
+        }
+        let _ = write!(out, "&algorithm={}&digits={}", self.algorithm, self.digits);
+        let _ = match self.kind {
+            OtpKind::Totp { period } => write!(out, "&period={}", period.get()),
+            OtpKind::Hotp { counter } => write!(out, "&counter={counter}"),
+        };
+        out
+    }
+
+    /// TOTP or HOTP, with period or counter.
+    #[must_use]
+    pub fn kind(&self) -> OtpKind {
+        self.kind
+    }
+
+    /// The secret.
+    #[must_use]
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// The issuer (service name), if any.
+    #[must_use]
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// The account name.
+    #[must_use]
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// The algorithm.
+    #[must_use]
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The number of digits.
+    #[must_use]
+    pub fn digits(&self) -> Digits {
+        self.digits
+    }
+
+    /// A [`Totp`] for a TOTP URI (`t0 = 0`, as the format has no T0), else `None`.
+    #[must_use]
+    pub fn to_totp(&self) -> Option<Totp> {
+        match self.kind {
+            OtpKind::Totp { period } => Some(Totp::new(
+                &self.secret,
+                TotpConfig {
+                    algorithm: self.algorithm,
+                    digits: self.digits,
+                    period,
+                    t0: 0,
+                },
+            )),
+            OtpKind::Hotp { .. } => None,
+        }
+    }
+
+    /// An [`Hotp`] for an HOTP URI, else `None`.
+    #[must_use]
+    pub fn to_hotp(&self) -> Option<Hotp> {
+        match self.kind {
+            OtpKind::Hotp { .. } => Some(Hotp::new(
+                &self.secret,
+                HotpConfig {
+                    algorithm: self.algorithm,
+                    digits: self.digits,
+                },
+            )),
+            OtpKind::Totp { .. } => None,
+        }
+    }
+}
+
+/// The parameters otpcore reads; each may appear once.
+#[derive(Default)]
+struct Params<'a> {
+    secret: Option<Zeroizing<String>>,
+    issuer: Option<Cow<'a, str>>,
+    algorithm: Option<Cow<'a, str>>,
+    digits: Option<Cow<'a, str>>,
+    period: Option<Cow<'a, str>>,
+    counter: Option<Cow<'a, str>>,
+}
+
+impl<'a> Params<'a> {
+    fn parse(query: &'a str) -> Result<Self, UriError> {
+        check_percent_encoding(query)?;
+        let mut p = Params::default();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let (slot, label) = match name.as_ref() {
+                "secret" => {
+                    if p.secret.is_some() {
+                        return Err(UriError::DuplicateParameter("secret"));
+                    }
+                    p.secret = Some(Zeroizing::new(value.into_owned()));
+                    continue;
+                }
+                "issuer" => (&mut p.issuer, "issuer"),
+                "algorithm" => (&mut p.algorithm, "algorithm"),
+                "digits" => (&mut p.digits, "digits"),
+                "period" => (&mut p.period, "period"),
+                "counter" => (&mut p.counter, "counter"),
+                _ => continue,
+            };
+            if slot.replace(value).is_some() {
+                return Err(UriError::DuplicateParameter(label));
+            }
+        }
+        Ok(p)
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| s.get(prefix.len()..))
+        .flatten()
+}
+
+/// `%` must be followed by two hex digits: the decoders below would otherwise pass
+/// a stray `%` through silently.
+fn check_percent_encoding(s: &str) -> Result<(), UriError> {
+    let bytes = s.as_bytes();
+    for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'%') {
+        let hex = bytes.get(i.saturating_add(1)..i.saturating_add(3));
+        if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+            return Err(UriError::BadEncoding);
+        }
+    }
+    Ok(())
+}
+
+/// Percent-decodes a label, with `+` as a space (what form encoders emit).
+fn decode(label: &str) -> Result<Cow<'_, str>, UriError> {
+    check_percent_encoding(label)?;
+    let label: Cow<'_, str> = if label.contains('+') {
+        Cow::Owned(label.replace('+', " "))
+    } else {
+        Cow::Borrowed(label)
+    };
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(&label).collect();
+    String::from_utf8(bytes)
+        .map(Cow::Owned)
+        .map_err(|_| UriError::BadEncoding)
+}
+
+fn number<T: core::str::FromStr>(text: &str, name: &'static str) -> Result<T, UriError> {
+    // `FromStr` for integers accepts a leading `+`; a URI number is digits only.
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(UriError::InvalidNumber(name));
+    }
+    text.parse().map_err(|_| UriError::InvalidNumber(name))
+}
