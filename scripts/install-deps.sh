@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the test suites need on a bare Debian 12 machine, idempotently.
+# Big pieces are cached at fixed paths outside the clone, so a second run is fast:
+#   ${OTPCORE_CACHE:-/var/cache/otpcore}/venv   Python venv (pytest, pyotp)
+#   ~/.cargo/bin/cargo-fuzz                      cargo-fuzz
+#   ~/.m2                                        Maven artifacts (Kotlin, JNA, JUnit)
+#   ${OTPCORE_SWIFT_ROOT:-/var/cache/otpcore/swift-trixie}  Swift chroot (scripts/swift-env.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CACHE=${OTPCORE_CACHE:-/var/cache/otpcore}
+mkdir -p "$CACHE"
+
+apt_packages=(redis-server postgresql oathtool debootstrap pkg-config)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The distribution's own services are not used: tests start private servers.
+  systemctl disable --now redis-server postgresql >/dev/null 2>&1 || true
+  service redis-server stop >/dev/null 2>&1 || true
+  service postgresql stop >/dev/null 2>&1 || true
+fi
+
+# Python: a private venv with pytest and pyotp (the differential-test oracle).
+if [ ! -x "$CACHE/venv/bin/pytest" ] || ! "$CACHE/venv/bin/python" -c 'import pyotp' 2>/dev/null; then
+  python3 -m venv "$CACHE/venv"
+  "$CACHE/venv/bin/pip" install -q --disable-pip-version-check pytest==8.3.5 pyotp==2.9.0
+fi
+
+# Rust components and tools.
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  cargo install --locked cargo-fuzz
+fi
