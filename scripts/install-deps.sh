@@ -29,7 +29,7 @@ fi
 # Python: a private venv with pytest and pyotp (the differential-test oracle).
 if [ ! -x "$CACHE/venv/bin/pytest" ] || ! "$CACHE/venv/bin/python" -c 'import pyotp' 2>/dev/null; then
   python3 -m venv "$CACHE/venv"
-  "$CACHE/venv/bin/pip" install -q --disable-pip-version-check pytest==8.3.5 pyotp==2.9.0
+  "$CACHE/venv/bin/pip" install -q --disable-pip-version-check pytest==9.2.0 pyotp==2.12.0
 fi
 
 # Rust components and tools.

@@ -130,7 +130,12 @@ impl Code {
 impl fmt::Display for Code {
     /// Zero-padded to the configured number of digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:0width$}", self.value, width = usize::from(self.digits.get()))
+        write!(
+            f,
+            "{:0width$}",
+            self.value,
+            width = usize::from(self.digits.get())
+        )
     }
 }
 
@@ -153,10 +158,22 @@ mod tests {
 
     #[test]
     fn rejects_everything_else() {
-        let short = CodeError::Length { expected: 6, found: 5 };
-        let long = CodeError::Length { expected: 6, found: 7 };
+        let short = CodeError::Length {
+            expected: 6,
+            found: 5,
+        };
+        let long = CodeError::Length {
+            expected: 6,
+            found: 7,
+        };
         let cases: [(&str, CodeError); 14] = [
-            ("", CodeError::Length { expected: 6, found: 0 }),
+            (
+                "",
+                CodeError::Length {
+                    expected: 6,
+                    found: 0,
+                },
+            ),
             ("71172", short),
             ("7117255", long),
             ("711  725", CodeError::MisplacedSeparator),

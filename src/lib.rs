@@ -1,6 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
 #![forbid(unsafe_code)]
+// No input may panic: these are errors in the shipped code (unit tests are exempted by clippy.toml).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;

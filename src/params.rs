@@ -212,7 +212,10 @@ mod tests {
         for value in [0u32, 1, 999_999, 1_000_000, 1_284_755_224, 0x7fff_ffff] {
             for d in 6..=10u32 {
                 let digits = Digits::new(d).unwrap();
-                assert_eq!(u64::from(digits.reduce(value)), u64::from(value) % 10u64.pow(d));
+                assert_eq!(
+                    u64::from(digits.reduce(value)),
+                    u64::from(value) % 10u64.pow(d)
+                );
             }
         }
     }
@@ -222,7 +225,10 @@ mod tests {
         assert_eq!("sha1".parse(), Ok(Algorithm::Sha1));
         assert_eq!("SHA-256".parse(), Ok(Algorithm::Sha256));
         assert_eq!("Sha512".parse(), Ok(Algorithm::Sha512));
-        assert_eq!("md5".parse::<Algorithm>(), Err(ParamError::UnknownAlgorithm));
+        assert_eq!(
+            "md5".parse::<Algorithm>(),
+            Err(ParamError::UnknownAlgorithm)
+        );
         assert_eq!(Period::THIRTY.get(), 30);
         assert_eq!(Period::new(0), Err(ParamError::ZeroPeriod));
     }

@@ -265,7 +265,12 @@ mod tests {
 
     #[test]
     fn base32_rejects_other_characters() {
-        for bad in ["JBSWY3DPEHPK3PX1", "JBSW=Y3DPEHPK3PXP", "JBSWY3DPEHPK3PXP!", "ÄBSWY3DPEHPK3PXP"] {
+        for bad in [
+            "JBSWY3DPEHPK3PX1",
+            "JBSW=Y3DPEHPK3PXP",
+            "JBSWY3DPEHPK3PXP!",
+            "ÄBSWY3DPEHPK3PXP",
+        ] {
             assert_eq!(
                 Secret::from_base32_with_policy(bad, SecretPolicy::Legacy).err(),
                 Some(SecretError::InvalidBase32),

@@ -21,9 +21,7 @@ impl fmt::Display for TimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TimeError::BeforeT0 => f.write_str("time is before the TOTP epoch t0"),
-            TimeError::ClockBeforeUnixEpoch => {
-                f.write_str("system clock is before the Unix epoch")
-            }
+            TimeError::ClockBeforeUnixEpoch => f.write_str("system clock is before the Unix epoch"),
         }
     }
 }

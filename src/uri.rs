@@ -71,7 +71,9 @@ impl fmt::Display for UriError {
                 f.write_str("issuer in the label differs from the issuer parameter")
             }
             UriError::DuplicateParameter(name) => write!(f, "URI parameter {name} appears twice"),
-            UriError::ColonInLabel => f.write_str("issuer (or account without issuer) contains ':'"),
+            UriError::ColonInLabel => {
+                f.write_str("issuer (or account without issuer) contains ':'")
+            }
         }
     }
 }
@@ -156,7 +158,14 @@ impl KeyUri {
     /// # Errors
     /// [`UriError::MissingAccount`] for an empty account, [`UriError::ColonInLabel`].
     pub fn totp(secret: Secret, issuer: Option<&str>, account: &str) -> Result<Self, UriError> {
-        Self::new(OtpKind::Totp { period: Period::default() }, secret, issuer, account)
+        Self::new(
+            OtpKind::Totp {
+                period: Period::default(),
+            },
+            secret,
+            issuer,
+            account,
+        )
     }
 
     /// An HOTP URI with default parameters (SHA-1, 6 digits) and `counter`.
@@ -257,7 +266,10 @@ impl KeyUri {
         let params = Params::parse(query)?;
         let secret = params.secret.as_deref().ok_or(UriError::MissingSecret)?;
         let secret = Secret::from_base32_with_policy(secret, policy)?;
-        let issuer = match (label_issuer.filter(|i| !i.is_empty()), params.issuer.as_deref()) {
+        let issuer = match (
+            label_issuer.filter(|i| !i.is_empty()),
+            params.issuer.as_deref(),
+        ) {
             (Some(a), Some(b)) if a != b => return Err(UriError::IssuerMismatch),
             (a, b) => b.or(a).filter(|i| !i.is_empty()).map(String::from),
         };

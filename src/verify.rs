@@ -98,11 +98,9 @@ impl fmt::Display for VerifyError {
             VerifyError::Malformed(e) => write!(f, "malformed code: {e}"),
             VerifyError::Mismatch => f.write_str("code does not match"),
             VerifyError::Replayed => f.write_str("code was already used"),
-            VerifyError::WindowTooLarge => write!(
-                f,
-                "verification window exceeds {} steps",
-                Window::MAX_SPAN
-            ),
+            VerifyError::WindowTooLarge => {
+                write!(f, "verification window exceeds {} steps", Window::MAX_SPAN)
+            }
             VerifyError::Time(e) => e.fmt(f),
         }
     }

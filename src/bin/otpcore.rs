@@ -3,6 +3,15 @@
 //! Exit status: 0 on success (and for an accepted code), 1 for a rejected code,
 //! 2 for any bad input, with a one-line error on stderr that never contains the secret.
 
+// No input may panic: these are errors in the shipped code.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -15,7 +24,11 @@ use otpcore::{
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
-#[command(name = "otpcore", version, about = "HOTP/TOTP codes and otpauth:// URIs")]
+#[command(
+    name = "otpcore",
+    version,
+    about = "HOTP/TOTP codes and otpauth:// URIs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

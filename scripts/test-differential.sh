@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# otpcore's CLI vs pyotp and oathtool over 1,000 random cases (tests/differential/check.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${OTPCORE_CACHE:-/var/cache/otpcore}/venv/bin/python
+command -v oathtool >/dev/null || { echo "oathtool missing: run scripts/install-deps.sh" >&2; exit 1; }
+cargo build --release --features cli --bin otpcore
+"$PY" tests/differential/check.py target/release/otpcore "${DIFF_CASES:-1000}"
