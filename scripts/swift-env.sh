@@ -146,18 +146,21 @@ swift_env_ensure() {
             [[ -e "$old" ]] && swift_env_remove_tree "$old"
         done
         tmp="$SWIFT_ENV_ROOT.tmp.$$"
-        # If this subshell dies half-way, drop the partial tree.
+        # If this subshell dies half-way, drop the partial tree. (A SIGKILL
+        # skips this; the next run deletes leftover *.tmp.* trees.)
         trap 'swift_env_remove_tree "$tmp" || true' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
 
         swift_env_log "debootstrap $SWIFT_ENV_SUITE from $mirror into $tmp (takes a few minutes)"
-        debootstrap --variant=minbase "$SWIFT_ENV_SUITE" "$tmp" "$mirror" >"$tmp.log" 2>&1 || {
+        # In a private mount namespace: the /proc and /sys that debootstrap
+        # mounts in the target vanish with it, even if it is killed.
+        unshare --mount --propagation private \
+            debootstrap --variant=minbase "$SWIFT_ENV_SUITE" "$tmp" "$mirror" >"$tmp.log" 2>&1 || {
             tail -n 30 "$tmp.log" >&2
             swift_env_log "debootstrap failed (full log: $tmp.log)"
             exit 1
         }
-        # debootstrap leaves its own mounts behind on some paths; clear them.
-        swift_env_mounts_under "$tmp" | while read -r m; do umount "$m" || umount -l "$m"; done
-
         cp /etc/resolv.conf "$tmp/etc/resolv.conf"
         # The host's network settings for apt (proxies, date checks of a
         # frozen mirror) apply to the chroot too; hooks that run host tools do not.
@@ -168,6 +171,7 @@ swift_env_ensure() {
             fi
         done
         swift_env_log "installing ${SWIFT_ENV_PACKAGES[*]} in the chroot (~2.7 GB)"
+        # shellcheck disable=SC2016 # the script's variables belong to the inner shell.
         unshare --mount --propagation private /bin/bash -c '
             set -euo pipefail
             root="$1"; shift
@@ -177,13 +181,14 @@ swift_env_ensure() {
                 HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
                 /bin/sh -c "apt-get update && apt-get install -y --no-install-recommends \"\$@\" && apt-get clean" \
                 sh "$@"
+            # Smoke test; needs /proc (see swift_env_in_namespace).
+            chroot "$root" /usr/bin/swift --version >&2
         ' bash "$tmp" "${SWIFT_ENV_PACKAGES[@]}" >>"$tmp.log" 2>&1 || {
             tail -n 30 "$tmp.log" >&2
             swift_env_log "package install failed (full log: $tmp.log)"
             exit 1
         }
         mkdir -p "$tmp$SWIFT_ENV_REPO_MOUNT"
-        chroot "$tmp" swift --version >&2
         rm -f "$tmp.log"
         echo "$SWIFT_ENV_STAMP_VERSION" >"$tmp/$SWIFT_ENV_STAMP_NAME"
         sync -f "$tmp/$SWIFT_ENV_STAMP_NAME" 2>/dev/null || true
@@ -227,28 +232,33 @@ swift_run() {
         /bin/bash "$SWIFT_ENV_SELF" __in-namespace "$repo" "$inner" "$@"
 }
 
+# Mounts made by swift_env_in_namespace, undone in reverse order on exit.
+SWIFT_ENV_MOUNTED=()
+swift_env_unmount_all() {
+    local i
+    for ((i = ${#SWIFT_ENV_MOUNTED[@]} - 1; i >= 0; i--)); do
+        umount "${SWIFT_ENV_MOUNTED[i]}" 2>/dev/null ||
+            umount -l "${SWIFT_ENV_MOUNTED[i]}" 2>/dev/null || true
+    done
+    SWIFT_ENV_MOUNTED=()
+}
+
 # Runs inside the private mount namespace made by swift_run.
 swift_env_in_namespace() {
     local repo="$1" inner="$2"
     shift 2
     local root="$SWIFT_ENV_ROOT"
-    local -a mounted=()
-    swift_env_cleanup() {
-        local i
-        for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-            umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
-        done
-        mounted=()
-    }
-    trap swift_env_cleanup EXIT
+    trap swift_env_unmount_all EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
-    # /proc is required: swiftc finds its runtime (libswiftCore.so) through
-    # /proc/self/exe. Mount only if not already there (nested use).
+    # /proc is required: the dynamic loader expands $ORIGIN in the RUNPATH of
+    # swift/swiftc (where libswiftCore.so is found) by reading /proc/self/exe.
+    # Without it: "libswiftCore.so: cannot open shared object file".
+    # Mounted only if not already there (nested use).
     if ! mountpoint -q "$root/proc"; then
         mount -t proc proc "$root/proc" || return 1
-        mounted+=("$root/proc")
+        SWIFT_ENV_MOUNTED+=("$root/proc")
     fi
     mkdir -p "$root$SWIFT_ENV_REPO_MOUNT"
     if mountpoint -q "$root$SWIFT_ENV_REPO_MOUNT"; then
@@ -259,9 +269,10 @@ swift_env_in_namespace() {
         fi
     else
         mount --bind "$repo" "$root$SWIFT_ENV_REPO_MOUNT" || return 1
-        mounted+=("$root$SWIFT_ENV_REPO_MOUNT")
+        SWIFT_ENV_MOUNTED+=("$root$SWIFT_ENV_REPO_MOUNT")
     fi
     # Not `exec`: the trap must run after the command.
+    # shellcheck disable=SC2016 # $1 and $@ belong to the inner shell.
     chroot "$root" /usr/bin/env -i \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" ${CI:+CI="$CI"} \
