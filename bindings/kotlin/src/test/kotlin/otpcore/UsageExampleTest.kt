@@ -1,0 +1,66 @@
+package otpcore
+
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import kotlin.test.assertEquals
+import kotlin.test.assertNotNull
+import kotlin.test.assertTrue
+
+/** The Kotlin usage example, run so that it cannot rot. Keep it in sync with the README. */
+class UsageExampleTest {
+    @Test
+    fun enrolThenVerify() {
+        // --- usage example (the README's Quickstart, in Kotlin) ---
+        // 1. Enrollment: a fresh secret and the otpauth:// URI to show as a QR code.
+        val secret = Secret.generate(Algorithm.SHA1)
+        val provisioning = KeyUri.totp(secret, issuer = "ACME Co", account = "alice@example.com").toUriString()
+        // Store secret.exposeBase32() encrypted at rest, with lastUsed = null.
+
+        // 2. Login: verify the code typed at unix time `now`, within ±1 step.
+        val totp = Totp(secret)
+        val now = 1_700_000_000uL
+        val typed = totp.generateAt(now) // what the app shows
+        var lastUsed: ULong? = null // from your database
+        val match = totp.verifyAt(typed, now, lastUsed = lastUsed)
+        lastUsed = match.step // persist atomically before granting access
+
+        // 3. The same code again, even re-spaced, is a replay.
+        val respaced = typed.substring(0, 3) + " " + typed.substring(3)
+        assertThrows<OtpException.Replayed> { totp.verifyAt(respaced, now + 5uL, lastUsed = lastUsed) }
+        secret.close() // wipes the key in native memory
+        // --- end usage example ---
+
+        assertTrue(provisioning.startsWith("otpauth://totp/ACME%20Co:alice%40example.com?secret="))
+        assertEquals(Match(step = now / 30uL, offset = 0), match)
+    }
+
+    @Test
+    fun scannedUriOnTheDeviceClock() {
+        val qr = KeyUri.totp(Secret.generate(Algorithm.SHA256), "ACME Co", "alice@example.com")
+            .withAlgorithm(Algorithm.SHA256)
+            .toUriString()
+        val app = KeyUri.parse(qr).toTotp()
+        assertNotNull(app)
+        val code = app.generateNow()
+        assertEquals(6, code.length)
+        // Generated a moment ago: still inside the default ±1 window.
+        assertTrue(app.verifyNow(code).offset in -1L..0L)
+    }
+
+    @Test
+    fun uriRoundTrip() {
+        val secret = Secret.fromBase32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+        val uri = KeyUri.totp(secret, "ACME Co", "alice@example.com").withDigits(8u).withAlgorithm(Algorithm.SHA256)
+        val parsed = KeyUri.parse(uri.toUriString())
+        assertEquals(uri, parsed)
+        assertEquals("ACME Co", parsed.issuer())
+        assertEquals("alice@example.com", parsed.account())
+        assertEquals(OtpKind.Totp(period = 30u), parsed.kind())
+        assertEquals(8u, parsed.digits())
+        assertEquals(secret, parsed.secret())
+
+        val hotp = KeyUri.hotp(secret, null, "bob", counter = 7u)
+        assertEquals(OtpKind.Hotp(counter = 7u), KeyUri.parse(hotp.toUriString()).kind())
+        assertEquals(null, hotp.toTotp())
+    }
+}
