@@ -16,5 +16,12 @@ cargo build --no-default-features
 step "differential: otpcore vs pyotp and oathtool"
 scripts/test-differential.sh
 
+step "bindings: Kotlin on the JVM (JUnit)"
+scripts/test-kotlin.sh
+step "bindings: Python (pytest)"
+scripts/test-python.sh
+step "bindings: Swift (XCTest, in the trixie chroot)"
+scripts/test-swift.sh
+
 echo
 echo "test-all: every suite passed"
