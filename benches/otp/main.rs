@@ -1,0 +1,35 @@
+//! otpcore benchmarks: one criterion run, one binary, table-driven ids.
+//!
+//! `cargo bench --bench otp` runs everything; `cargo bench --bench otp -- peers/`
+//! runs one group. Ids read like paths: `totp/verify/sha1/window=3/ok` is TOTP
+//! verification with SHA-1, a window of three steps (±1) and a correct code.
+//! `scripts/bench-report.py` turns `target/criterion` into the README table and chart.
+
+// A benchmark harness is not an input path: a failed setup should stop the run loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+use std::time::Duration;
+
+use criterion::Criterion;
+
+mod fixtures;
+mod otp;
+mod peers;
+
+fn main() {
+    // Short, repeatable runs: every id is a tight loop of nanoseconds, so two
+    // seconds of samples give tight intervals. Command-line flags still override.
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_millis(700))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    otp::bench(&mut c);
+    peers::bench(&mut c);
+    c.final_summary();
+}
