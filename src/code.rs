@@ -16,7 +16,8 @@ pub enum CodeError {
         found: u8,
     },
     /// A character other than an ASCII digit, space or hyphen (this includes
-    /// non-ASCII digits such as `٣` or `３`, signs and letters).
+    /// non-ASCII digits such as `٣` or `３`, signs and letters); for a
+    /// [`SteamCode`](crate::SteamCode), a character outside Steam's alphabet.
     InvalidCharacter,
     /// A space or hyphen at the start or end, or two in a row.
     MisplacedSeparator,

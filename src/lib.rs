@@ -20,6 +20,7 @@ mod hotp;
 mod mac;
 mod params;
 mod secret;
+mod steam;
 mod totp;
 mod uri;
 mod verify;
@@ -28,6 +29,7 @@ pub use code::{Code, CodeError};
 pub use hotp::{Hotp, HotpConfig};
 pub use params::{Algorithm, Digits, ParamError, Period};
 pub use secret::{Secret, SecretError, SecretPolicy};
+pub use steam::{Steam, SteamCode};
 #[cfg(feature = "std")]
 pub use totp::unix_now;
 pub use totp::{TimeError, Totp, TotpConfig};

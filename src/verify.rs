@@ -133,8 +133,31 @@ pub(crate) fn scan(
     window: Window,
     last_used: Option<u64>,
 ) -> Result<Match, VerifyError> {
+    scan_with(
+        mac,
+        input,
+        |text| Code::parse(text, digits).map(|code| code.value()),
+        |truncated| u64::from(digits.reduce(truncated)),
+        expected,
+        window,
+        last_used,
+    )
+}
+
+/// [`scan`] for any code encoding: `parse` turns the (public) input into a value,
+/// `reduce` turns each candidate's truncated HMAC into the same kind of value
+/// without branching on it or indexing with it.
+pub(crate) fn scan_with(
+    mac: &KeyedMac,
+    input: &str,
+    parse: impl FnOnce(&str) -> Result<u64, CodeError>,
+    reduce: impl Fn(u32) -> u64,
+    expected: u64,
+    window: Window,
+    last_used: Option<u64>,
+) -> Result<Match, VerifyError> {
     window.candidates().ok_or(VerifyError::WindowTooLarge)?;
-    let code = Code::parse(input, digits)?.value();
+    let code = parse(input)?;
     let first = expected.saturating_sub(window.behind);
     let last = expected.saturating_add(window.ahead);
 
@@ -146,7 +169,7 @@ pub(crate) fn scan(
     // (and whether) the right code sits in the window, which leaks the clock offset
     // and lets a timing observer tell near misses apart (CVE-2022-29185 class).
     for step in first..=last {
-        let candidate = u64::from(digits.reduce(mac.truncated(step)));
+        let candidate = reduce(mac.truncated(step));
         // Constant-time equality of the secret-derived candidate with the input.
         let hit = candidate.ct_eq(&code);
         // `last_used` and `step` are public; still fold them in as a `Choice` so the
