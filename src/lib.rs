@@ -19,6 +19,8 @@ mod code;
 mod hotp;
 mod mac;
 mod params;
+#[cfg(feature = "qr")]
+mod qr;
 mod secret;
 mod steam;
 mod totp;
@@ -28,6 +30,8 @@ mod verify;
 pub use code::{Code, CodeError};
 pub use hotp::{Hotp, HotpConfig};
 pub use params::{Algorithm, Digits, ParamError, Period};
+#[cfg(feature = "qr")]
+pub use qr::{Qr, QrError};
 pub use secret::{Secret, SecretError, SecretPolicy};
 pub use steam::{Steam, SteamCode};
 #[cfg(feature = "std")]
