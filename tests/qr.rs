@@ -12,7 +12,7 @@ use otpcore::{Algorithm, Digits, KeyUri, Qr, QrError, Secret, SecretPolicy};
 
 /// Decodes the one QR code in a greyscale picture with rqrr.
 fn decode(width: usize, height: usize, pixel: impl Fn(usize, usize) -> u8) -> String {
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| pixel(x, y));
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, pixel);
     let grids = image.detect_grids();
     assert_eq!(grids.len(), 1, "expected exactly one QR code");
     grids[0].decode().unwrap().1
