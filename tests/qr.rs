@@ -5,7 +5,8 @@
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
+    clippy::arithmetic_side_effects,
+    clippy::panic
 )]
 
 use otpcore::{Algorithm, Digits, KeyUri, Qr, QrError, Secret, SecretPolicy};
