@@ -18,6 +18,8 @@ extern crate std;
 mod code;
 mod hotp;
 mod mac;
+#[cfg(feature = "migration")]
+mod migration;
 mod params;
 #[cfg(feature = "qr")]
 mod qr;
@@ -29,6 +31,8 @@ mod verify;
 
 pub use code::{Code, CodeError};
 pub use hotp::{Hotp, HotpConfig};
+#[cfg(feature = "migration")]
+pub use migration::{AccountError, Migration, MigrationError};
 pub use params::{Algorithm, Digits, ParamError, Period};
 #[cfg(feature = "qr")]
 pub use qr::{Qr, QrError};

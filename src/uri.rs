@@ -454,7 +454,7 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// `%` must be followed by two hex digits: the decoders below would otherwise pass
 /// a stray `%` through silently.
-fn check_percent_encoding(s: &str) -> Result<(), UriError> {
+pub(crate) fn check_percent_encoding(s: &str) -> Result<(), UriError> {
     let bytes = s.as_bytes();
     for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'%') {
         let hex = bytes.get(i.saturating_add(1)..i.saturating_add(3));
