@@ -12,14 +12,18 @@
     clippy::arithmetic_side_effects
 )]
 
+// Subcommand modules live in src/bin/otpcore/ (a crate root resolves `mod` from src/bin/).
+#[path = "otpcore/enroll.rs"]
+mod enroll;
+
 use std::io::BufRead;
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand};
 use otpcore::{
-    Algorithm, Digits, Hotp, HotpConfig, KeyUri, OtpKind, Period, Secret, SecretPolicy, Totp,
-    TotpConfig, VerifyError, Window,
+    Algorithm, Digits, Hotp, HotpConfig, KeyUri, OtpKind, Period, Secret, SecretPolicy, Steam,
+    Totp, TotpConfig, VerifyError, Window,
 };
 use zeroize::Zeroizing;
 
@@ -86,6 +90,15 @@ enum UriCommand {
         #[arg(long)]
         allow_short_secret: bool,
     },
+    /// Show the URI as a QR code in the terminal, or write it as SVG or PNG.
+    /// The picture contains the secret: show it only to the enrolling user.
+    Qr(enroll::QrArgs),
+    /// Print one otpauth:// URI per line from a Google Authenticator export
+    /// (otpauth-migration://offline?data=...). The output contains the secrets.
+    ImportMigration {
+        /// The otpauth-migration:// URI; "-" reads it from stdin.
+        uri: String,
+    },
 }
 
 #[derive(Args)]
@@ -126,6 +139,9 @@ struct OtpArgs {
     /// HOTP with this counter.
     #[arg(long, value_name = "N")]
     counter: Option<u64>,
+    /// Steam Guard: five characters of Steam's alphabet (SHA-1, 30 s, any case).
+    #[arg(long, conflicts_with_all = ["counter", "algorithm", "digits", "period", "t0"])]
+    steam: bool,
 }
 
 /// A bad-input error: the message names the problem, never a value.
@@ -140,6 +156,7 @@ impl<E: std::fmt::Display> From<E> for Fail {
 enum Otp {
     Totp(Totp, u64),
     Hotp(Hotp, u64),
+    Steam(Steam, u64),
 }
 
 impl SecretArgs {
@@ -189,19 +206,20 @@ impl OtpArgs {
             Some(t) => t,
             None => otpcore::unix_now()?,
         };
+        if self.steam {
+            return Ok(Otp::Steam(Steam::new(&secret), at));
+        }
         Ok(Otp::Totp(Totp::new(&secret, config), at))
     }
 }
 
 fn run(command: Command) -> Result<ExitCode, Fail> {
     match command {
-        Command::Generate(args) => {
-            let code = match args.build()? {
-                Otp::Totp(totp, at) => totp.generate_at(at)?,
-                Otp::Hotp(hotp, counter) => hotp.generate(counter),
-            };
-            println!("{code}");
-        }
+        Command::Generate(args) => match args.build()? {
+            Otp::Totp(totp, at) => println!("{}", totp.generate_at(at)?),
+            Otp::Hotp(hotp, counter) => println!("{}", hotp.generate(counter)),
+            Otp::Steam(steam, at) => println!("{}", steam.generate_at(at)?),
+        },
         Command::Verify {
             otp,
             code,
@@ -213,6 +231,7 @@ fn run(command: Command) -> Result<ExitCode, Fail> {
             let result = match otp.build()? {
                 Otp::Totp(totp, at) => totp.verify_at(&code, at, window, last_used),
                 Otp::Hotp(hotp, counter) => hotp.verify(&code, counter, window, last_used),
+                Otp::Steam(steam, at) => steam.verify_at(&code, at, window, last_used),
             };
             match result {
                 Ok(m) => println!("step={} offset={}", m.step, m.offset),
@@ -270,6 +289,8 @@ fn run(command: Command) -> Result<ExitCode, Fail> {
             });
             println!("{json}");
         }
+        Command::Uri(UriCommand::Qr(args)) => enroll::qr(args)?,
+        Command::Uri(UriCommand::ImportMigration { uri }) => enroll::import_migration(&uri)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -296,7 +317,7 @@ fn usage_error(err: &clap::Error) -> String {
         ErrorKind::MissingRequiredArgument => "missing required argument",
         ErrorKind::ArgumentConflict => "conflicting arguments",
         ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand => {
-            "expected a subcommand: generate, verify, uri build, uri parse"
+            "expected a subcommand: generate, verify, uri build|parse|qr|import-migration"
         }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "wrong number of values",
         _ => "invalid command line",

@@ -1,0 +1,106 @@
+//! `otpcore uri qr` and `otpcore uri import-migration`: enrollment pictures and
+//! Google Authenticator exports. Both handle secrets: files are created `0600`,
+//! and the URI may come from stdin (`-`) to keep it out of `ps`.
+
+use std::fs::OpenOptions;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use otpcore::{KeyUri, Migration, SecretPolicy};
+use zeroize::Zeroizing;
+
+use crate::Fail;
+
+#[derive(Args)]
+pub struct QrArgs {
+    /// The otpauth:// URI (normalised before encoding); "-" reads it from stdin.
+    uri: String,
+    /// Accept 10-15 byte secrets.
+    #[arg(long)]
+    allow_short_secret: bool,
+    /// Write an SVG file ("-" for stdout) instead of drawing in the terminal.
+    #[arg(long, value_name = "FILE", conflicts_with = "png")]
+    svg: Option<PathBuf>,
+    /// Write a PNG file ("-" for stdout) instead of drawing in the terminal.
+    #[arg(long, value_name = "FILE")]
+    png: Option<PathBuf>,
+    /// PNG pixels per module (1-64).
+    #[arg(long, default_value_t = 8, requires = "png")]
+    scale: u32,
+}
+
+/// The argument, or the first line of stdin for "-".
+fn argument_or_stdin(value: &str) -> Result<Zeroizing<String>, Fail> {
+    if value != "-" {
+        return Ok(Zeroizing::new(value.to_owned()));
+    }
+    let mut line = Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|_| Fail("cannot read the URI from stdin".into()))?;
+    Ok(Zeroizing::new(line.trim_end().to_owned()))
+}
+
+/// Writes `bytes` to `path` (stdout for "-"), creating the file readable by its
+/// owner only: it holds a secret.
+fn write_secret_file(path: &PathBuf, bytes: &[u8]) -> Result<(), Fail> {
+    if path.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(bytes)
+            .and_then(|()| out.flush())
+            .map_err(|_| Fail("cannot write to stdout".into()));
+    }
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    // The message names the file (the user's own argument), not its contents.
+    let fail = |e: std::io::Error| Fail(format!("cannot write {}: {e}", path.display()));
+    let mut file = options.open(path).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)
+}
+
+pub fn qr(args: QrArgs) -> Result<(), Fail> {
+    let policy = if args.allow_short_secret {
+        SecretPolicy::Legacy
+    } else {
+        SecretPolicy::Strict
+    };
+    let uri = argument_or_stdin(&args.uri)?;
+    let qr = KeyUri::parse_with_policy(&uri, policy)?.to_qr()?;
+    match (&args.svg, &args.png) {
+        (Some(path), _) => write_secret_file(path, qr.to_svg().as_bytes()),
+        (None, Some(path)) => write_secret_file(path, &qr.to_png(args.scale)?),
+        (None, None) => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(qr.to_terminal().as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|_| Fail("cannot write to stdout".into()))
+        }
+    }
+}
+
+pub fn import_migration(uri: &str) -> Result<(), Fail> {
+    let uri = argument_or_stdin(uri)?;
+    let export = Migration::parse(&uri)?;
+    let mut out = std::io::stdout().lock();
+    for account in export.accounts() {
+        let mut line = account.to_uri_string();
+        line.push('\n');
+        out.write_all(line.as_bytes())
+            .map_err(|_| Fail("cannot write to stdout".into()))?;
+    }
+    out.flush()
+        .map_err(|_| Fail("cannot write to stdout".into()))?;
+    if export.batch_size() > 1 {
+        eprintln!(
+            "otpcore: this is QR code {} of {} of the export; import the others too",
+            export.batch_index().saturating_add(1),
+            export.batch_size()
+        );
+    }
+    Ok(())
+}
