@@ -2,7 +2,12 @@
 //! import-migration`, `generate/verify --steam`.
 #![cfg(feature = "cli")]
 // Helpers outside `#[test]` functions are test code too.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
