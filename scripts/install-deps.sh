@@ -32,6 +32,13 @@ if [ ! -x "$CACHE/venv/bin/pytest" ] || ! "$CACHE/venv/bin/python" -c 'import py
   "$CACHE/venv/bin/pip" install -q --disable-pip-version-check pytest==9.2.0 pyotp==2.12.0
 fi
 
+# Enrollment interop oracles (scripts/test-enroll.sh): protobuf encodes Google
+# Authenticator exports independently of prost; zxing-cpp + pillow decode QR PNGs.
+if ! "$CACHE/venv/bin/python" -c 'import google.protobuf, zxingcpp, PIL' 2>/dev/null; then
+  "$CACHE/venv/bin/pip" install -q --disable-pip-version-check \
+    protobuf==7.36.2 zxing-cpp==3.1.1 pillow==13.0.0
+fi
+
 # Rust components and tools.
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
