@@ -175,6 +175,15 @@ fn svg_and_terminal_draw_the_same_code() {
 }
 
 #[test]
+fn readme_demo_png_is_the_demo_uri() {
+    let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/enroll-demo.png")).unwrap();
+    let demo = uris()[0].to_uri_string();
+    assert_eq!(decode_png(&png), *demo);
+    // Made by `otpcore uri qr URI --png docs/enroll-demo.png --scale 5`.
+    assert_eq!(png, *uris()[0].to_qr().unwrap().to_png(5).unwrap());
+}
+
+#[test]
 fn refuses_what_does_not_fit() {
     let secret = Secret::from_bytes(&[7; 20]).unwrap();
     let huge = KeyUri::totp(secret, Some("X"), &"a".repeat(2400)).unwrap();
