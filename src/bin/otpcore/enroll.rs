@@ -10,7 +10,7 @@ use clap::Args;
 use otpcore::{KeyUri, Migration, SecretPolicy};
 use zeroize::Zeroizing;
 
-use crate::Fail;
+use super::Fail;
 
 #[derive(Args)]
 pub struct QrArgs {
