@@ -135,7 +135,8 @@ impl std::error::Error for AccountError {}
 /// TOTP always has the 30 s period (the format has no period field). Secrets of
 /// 10 bytes and up are accepted ([`SecretPolicy::Legacy`]): exports often hold
 /// 80-bit secrets. A name `"Issuer:account"` loses its prefix when it repeats the
-/// issuer; without an issuer, the prefix becomes the issuer.
+/// issuer; without an issuer, the prefix becomes the issuer. So each account's
+/// [`KeyUri::to_uri_string`] parses back to the same account.
 ///
 /// # Security
 /// An export holds every secret of the exporting phone. Treat the URI, the QR
@@ -279,12 +280,16 @@ fn account(p: &OtpParameters) -> Result<KeyUri, AccountError> {
 
 /// Splits an exported name the way otpauth labels are read: `"Issuer:account"`
 /// drops a prefix equal to the issuer, and supplies the issuer when there is none.
+/// With an issuer, spaces before the account are dropped, as a label parser would.
 fn label<'a>(issuer: &'a str, name: &'a str) -> (Option<&'a str>, &'a str) {
-    match name.split_once(':') {
-        Some((prefix, account)) if issuer.is_empty() || prefix == issuer => {
-            (Some(prefix), account.trim_start_matches(' '))
-        }
-        _ => (Some(issuer).filter(|i| !i.is_empty()), name),
+    let (issuer, account) = match name.split_once(':') {
+        Some((prefix, account)) if issuer.is_empty() || prefix == issuer => (prefix, account),
+        _ => (issuer, name),
+    };
+    if issuer.is_empty() {
+        (None, account)
+    } else {
+        (Some(issuer), account.trim_start_matches(' '))
     }
 }
 
@@ -319,6 +324,9 @@ mod tests {
         assert_eq!(label("Acme", "Other:bob"), (Some("Acme"), "Other:bob"));
         assert_eq!(label("", "Acme: bob"), (Some("Acme"), "bob"));
         assert_eq!(label("", "bob"), (None, "bob"));
+        assert_eq!(label("", " bob"), (None, " bob"));
+        assert_eq!(label("", ":bob"), (None, "bob"));
+        assert_eq!(label("Acme", " bob"), (Some("Acme"), "bob"));
         assert_eq!(label("Acme", "bob"), (Some("Acme"), "bob"));
     }
 

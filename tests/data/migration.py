@@ -77,7 +77,9 @@ def expected_accounts(payload):
         if ":" in name:
             prefix, rest = name.split(":", 1)
             if not issuer or prefix == issuer:
-                issuer, name = prefix, rest.lstrip(" ")
+                issuer, name = prefix, rest
+        if issuer:
+            name = name.lstrip(" ")
         out.append(
             {
                 "type": {1: "hotp", 2: "totp"}[p.type],
