@@ -16,6 +16,8 @@ cargo build --no-default-features
 step "differential: otpcore vs pyotp and oathtool"
 scripts/test-differential.sh
 
+step "enrollment interop: Steam vs pyotp, exports via protobuf, QR via zxing-cpp"
+scripts/test-enroll.sh
 step "bindings: Kotlin on the JVM (JUnit)"
 scripts/test-kotlin.sh
 step "bindings: Python (pytest)"
