@@ -18,6 +18,7 @@ scripts/test-differential.sh
 
 step "enrollment interop: Steam vs pyotp, exports via protobuf, QR via zxing-cpp"
 scripts/test-enroll.sh
+
 step "bindings: Kotlin on the JVM (JUnit)"
 scripts/test-kotlin.sh
 step "bindings: Python (pytest)"
