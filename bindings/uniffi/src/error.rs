@@ -2,7 +2,9 @@
 
 use core::fmt;
 
-use otpcore::{CodeError, ParamError, SecretError, TimeError, UriError, VerifyError};
+use otpcore::{
+    CodeError, MigrationError, ParamError, QrError, SecretError, TimeError, UriError, VerifyError,
+};
 
 /// Why an otpcore call failed.
 ///
@@ -49,6 +51,13 @@ pub enum OtpError {
     ClockBeforeUnixEpoch,
     /// The text is not a usable `otpauth://` URI; the message says which part is wrong.
     InvalidUri(UriError),
+    /// The URI is too long for a QR code (a very long issuer or account name).
+    QrTooLong,
+    /// The PNG scale is outside 1 to 64 pixels per module.
+    InvalidQrScale,
+    /// The text is not a usable Google Authenticator export; the message says what
+    /// is wrong and, for a bad account, its position in the export.
+    InvalidMigration(MigrationError),
     /// An error this version of the bindings does not know by name; the message says
     /// what happened.
     Other(String),
@@ -70,6 +79,9 @@ impl fmt::Display for OtpError {
             OtpError::BeforeT0 => TimeError::BeforeT0.fmt(f),
             OtpError::ClockBeforeUnixEpoch => TimeError::ClockBeforeUnixEpoch.fmt(f),
             OtpError::InvalidUri(e) => e.fmt(f),
+            OtpError::QrTooLong => QrError::TooLong.fmt(f),
+            OtpError::InvalidQrScale => QrError::Scale.fmt(f),
+            OtpError::InvalidMigration(e) => e.fmt(f),
             OtpError::Other(message) => f.write_str(message),
         }
     }
@@ -129,6 +141,22 @@ impl From<VerifyError> for OtpError {
 impl From<UriError> for OtpError {
     fn from(e: UriError) -> Self {
         OtpError::InvalidUri(e)
+    }
+}
+
+impl From<QrError> for OtpError {
+    fn from(e: QrError) -> Self {
+        match e {
+            QrError::TooLong => OtpError::QrTooLong,
+            QrError::Scale => OtpError::InvalidQrScale,
+            _ => OtpError::Other(e.to_string()),
+        }
+    }
+}
+
+impl From<MigrationError> for OtpError {
+    fn from(e: MigrationError) -> Self {
+        OtpError::InvalidMigration(e)
     }
 }
 

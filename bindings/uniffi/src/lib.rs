@@ -15,7 +15,9 @@
 //!   [`Secret::expose_base32`]; wiped when the object is released.
 //! - [`Hotp`] and [`Totp`]: generation at a counter / time or now, and verification
 //!   in a [`Window`] with `last_used`, returning the matched step and offset ([`Match`]).
-//! - [`KeyUri`]: `otpauth://` URI parse and build.
+//! - [`KeyUri`]: `otpauth://` URI parse and build, and its QR code as SVG or PNG.
+//! - [`import_migration`]: Google Authenticator exports as `KeyUri`s.
+//! - [`Steam`]: Steam Guard codes.
 //! - [`OtpError`]: the one error type (`OtpException` in Kotlin).
 //!
 //! The `///` docs on exports become the Kotlin, Swift and Python docs, so they name
@@ -38,12 +40,14 @@
 
 uniffi::setup_scaffolding!();
 
+mod enroll;
 mod error;
 mod otp;
 mod params;
 mod secret;
 mod uri;
 
+pub use enroll::{import_migration, MigrationBatch, Steam};
 pub use error::OtpError;
 pub use otp::{Hotp, Totp};
 pub use params::{Algorithm, HotpConfig, Match, OtpKind, SecretPolicy, TotpConfig, Window};

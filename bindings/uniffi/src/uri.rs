@@ -19,11 +19,11 @@ use crate::{Algorithm, Hotp, OtpError, OtpKind, Secret, SecretPolicy, Totp};
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug, Eq)]
 pub struct KeyUri {
-    inner: otpcore::KeyUri,
+    pub(crate) inner: otpcore::KeyUri,
 }
 
 impl KeyUri {
-    fn wrap(inner: otpcore::KeyUri) -> Arc<Self> {
+    pub(crate) fn wrap(inner: otpcore::KeyUri) -> Arc<Self> {
         Arc::new(KeyUri { inner })
     }
 }
