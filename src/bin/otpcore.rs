@@ -2,6 +2,9 @@
 //!
 //! Exit status: 0 on success (and for an accepted code), 1 for a rejected code,
 //! 2 for any bad input, with a one-line error on stderr that never contains the secret.
+//!
+//! The `pub(crate)` items are reached by the `cli` fuzz target (`fuzz/`), which
+//! compiles this file as a module; in the binary they are private as usual.
 
 // No input may panic: these are errors in the shipped code.
 #![deny(
@@ -33,13 +36,13 @@ use zeroize::Zeroizing;
     version,
     about = "HOTP/TOTP codes and otpauth:// URIs"
 )]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Print the code: TOTP at the current time by default; --counter switches to HOTP.
     Generate(OtpArgs),
     /// Check a code: prints "step=<N> offset=<K>" and exits 0, or "rejected" and exits 1.
@@ -145,7 +148,7 @@ struct OtpArgs {
 }
 
 /// A bad-input error: the message names the problem, never a value.
-struct Fail(String);
+pub(crate) struct Fail(pub(crate) String);
 
 impl<E: std::fmt::Display> From<E> for Fail {
     fn from(e: E) -> Self {
@@ -213,7 +216,7 @@ impl OtpArgs {
     }
 }
 
-fn run(command: Command) -> Result<ExitCode, Fail> {
+pub(crate) fn run(command: Command) -> Result<ExitCode, Fail> {
     match command {
         Command::Generate(args) => match args.build()? {
             Otp::Totp(totp, at) => println!("{}", totp.generate_at(at)?),
@@ -297,7 +300,7 @@ fn run(command: Command) -> Result<ExitCode, Fail> {
 
 /// clap's own messages quote the offending value, which may be the secret (say,
 /// `--digits` given the secret by mistake). Report only the kind and the argument.
-fn usage_error(err: &clap::Error) -> String {
+pub(crate) fn usage_error(err: &clap::Error) -> String {
     // For these kinds clap's `InvalidArg` is the flag's name; for the others (an
     // unexpected argument, say) it is the user's text, which is not echoed.
     let names_a_flag = matches!(
