@@ -155,6 +155,9 @@ impl Eq for KeyUri {}
 impl KeyUri {
     /// A TOTP URI with default parameters (SHA-1, 6 digits, 30 s).
     ///
+    /// With an issuer, leading spaces of `account` are dropped: in the label
+    /// `issuer: account` they are separators, so they could not be read back.
+    ///
     /// # Errors
     /// [`UriError::MissingAccount`] for an empty account, [`UriError::ColonInLabel`].
     pub fn totp(secret: Secret, issuer: Option<&str>, account: &str) -> Result<Self, UriError> {
@@ -188,6 +191,12 @@ impl KeyUri {
         account: &str,
     ) -> Result<Self, UriError> {
         let issuer = issuer.filter(|i| !i.is_empty());
+        // With an issuer the label is `issuer:account`, and the format lets spaces
+        // follow the colon, which parsers drop: they cannot begin the account.
+        let account = match issuer {
+            Some(_) => account.trim_start_matches(' '),
+            None => account,
+        };
         if account.is_empty() {
             return Err(UriError::MissingAccount);
         }
@@ -241,7 +250,11 @@ impl KeyUri {
     /// equal). Unknown parameters (`image`, …) are ignored.
     ///
     /// # Errors
-    /// [`UriError`]; it never contains the URI or the secret.
+    /// [`UriError`]; it never contains the URI or the secret. The builders' rules
+    /// hold, so that [`KeyUri::to_uri_string`] can write back every parsed URI: an
+    /// issuer containing `:`, or an account containing `:` without an issuer, is
+    /// [`UriError::ColonInLabel`]; with an issuer, leading spaces of the account
+    /// are dropped.
     pub fn parse_with_policy(uri: &str, policy: SecretPolicy) -> Result<Self, UriError> {
         let rest = strip_prefix_ignore_case(uri, "otpauth://").ok_or(UriError::NotOtpauth)?;
         let (kind_name, rest) = rest.split_once('/').ok_or(UriError::NotOtpauth)?;
@@ -271,7 +284,7 @@ impl KeyUri {
             params.issuer.as_deref(),
         ) {
             (Some(a), Some(b)) if a != b => return Err(UriError::IssuerMismatch),
-            (a, b) => b.or(a).filter(|i| !i.is_empty()).map(String::from),
+            (a, b) => b.or(a),
         };
         let algorithm = match params.algorithm.as_deref() {
             Some(name) => name.parse()?,
@@ -296,14 +309,13 @@ impl KeyUri {
                 counter: number(counter, "counter")?,
             }
         };
-        Ok(KeyUri {
-            kind,
-            secret,
-            issuer,
-            account: String::from(account),
-            algorithm,
-            digits,
-        })
+        // The builders' rules apply, so that every parsed URI can be written back:
+        // an issuer from the parameter may hold a `:`, or the label may have had no
+        // issuer but a `:` in the account (`:a:b`), or the issuer may come from the
+        // parameter alone while the account starts with spaces.
+        Ok(Self::new(kind, secret, issuer, account)?
+            .with_algorithm(algorithm)
+            .with_digits(digits))
     }
 
     /// The URI text, with the secret as unpadded base32 and every name
