@@ -1,0 +1,251 @@
+//! Constant-time test of verification, dudect-style: Welch's t-test between the
+//! timings of two classes of inputs, the class of each sample drawn at random and
+//! the samples interleaved, with dudect's percentile crops (`dudect-bencher`).
+//! `|t|` above 4.5 is evidence of a timing difference between the classes.
+//!
+//! ```text
+//! cargo run --release --example ct_verify                  # all benches
+//! cargo run --release --example ct_verify -- --filter ct_  # otpcore only
+//! cargo run --release --example ct_verify -- --filter leaky_
+//! OTPCORE_CT_SAMPLES=100000 cargo run --release --example ct_verify
+//! ```
+//!
+//! `ct_*` time [`Totp::verify_at`] with the default ±1 window, on these class pairs:
+//! - `first_vs_last_digit_wrong`: the expected code with its first digit changed
+//!   vs with its last digit changed (no step in the window matches either);
+//! - `behind_vs_ahead`: the code of the step before (−w) vs after (+w);
+//! - `correct_vs_wrong`: the expected code vs a random non-matching code;
+//! - `small_vs_large_code`: the correct code for (secret, time) pairs whose
+//!   expected code is below 1000 (three leading zeros) vs at least 900000.
+//!
+//! `leaky_*` run the same pairs against `tests/fixtures/leaky_verifier.rs`, an
+//! early-exit verifier kept to prove that the harness catches a leak.
+//!
+//! Samples per bench: `OTPCORE_CT_SAMPLES` (default 1,000,000). `scripts/ct-smoke.sh`
+//! runs a smaller version and checks the bounds.
+
+// A measurement harness, not library code: its inputs are generated here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic
+)]
+
+#[path = "../tests/fixtures/leaky_verifier.rs"]
+mod leaky;
+
+use dudect_bencher::rand::{Rng, RngExt};
+use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
+use otpcore::{Secret, Totp, TotpConfig, Window};
+
+const KEYS: usize = 64;
+const WINDOW: Window = Window::symmetric(1);
+
+/// One timed verification: which `Totp`, at what time, with what input.
+struct Case {
+    class: Class,
+    key: usize,
+    at: u64,
+    input: String,
+}
+
+fn samples() -> usize {
+    std::env::var("OTPCORE_CT_SAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+fn keys(rng: &mut BenchRng) -> Vec<Totp> {
+    (0..KEYS)
+        .map(|_| {
+            let mut bytes = [0u8; 20];
+            rng.fill_bytes(&mut bytes);
+            Totp::new(&Secret::from_bytes(&bytes).unwrap(), TotpConfig::default())
+        })
+        .collect()
+}
+
+fn random_class(rng: &mut BenchRng) -> Class {
+    if rng.random::<bool>() {
+        Class::Left
+    } else {
+        Class::Right
+    }
+}
+
+fn random_time(rng: &mut BenchRng) -> u64 {
+    rng.random_range(1_000_000_000..4_000_000_000u64)
+}
+
+/// The codes of every step in the window around `at`.
+fn window_codes(totp: &Totp, at: u64) -> Vec<String> {
+    let step = totp.step_at(at).unwrap();
+    (step - WINDOW.behind..=step + WINDOW.ahead)
+        .map(|s| totp.generate_step(s).to_string())
+        .collect()
+}
+
+/// The expected code with the digit at `position` changed, so that no step in
+/// the window matches; `None` if that is impossible for this draw.
+fn wrong_digit(rng: &mut BenchRng, totp: &Totp, at: u64, position: usize) -> Option<String> {
+    let codes = window_codes(totp, at);
+    let mut digits = totp.generate_at(at).unwrap().to_string().into_bytes();
+    let old = digits[position] - b'0';
+    digits[position] = b'0' + (old + rng.random_range(1..10u8)) % 10;
+    let wrong = String::from_utf8(digits).unwrap();
+    (!codes.contains(&wrong)).then_some(wrong)
+}
+
+/// Time every case with otpcore's verifier, or the leaky fixture.
+fn time(runner: &mut CtRunner, totps: &[Totp], cases: &[Case], use_leaky: bool) {
+    for case in cases {
+        let totp = &totps[case.key];
+        let (input, at) = (case.input.as_str(), case.at);
+        if use_leaky {
+            runner.run_one(case.class, || leaky::verify_at(totp, input, at, WINDOW));
+        } else {
+            runner.run_one(case.class, || totp.verify_at(input, at, WINDOW, None));
+        }
+    }
+}
+
+/// Draws cases: a random class per sample, then `make` for that class until it
+/// gives an input.
+fn draw(
+    rng: &mut BenchRng,
+    totps: &[Totp],
+    make: impl Fn(&mut BenchRng, &Totp, u64, Class) -> Option<String>,
+) -> Vec<Case> {
+    (0..samples())
+        .map(|_| {
+            let class = random_class(rng);
+            loop {
+                let key = rng.random_range(0..totps.len());
+                let at = random_time(rng);
+                if let Some(input) = make(rng, &totps[key], at, class) {
+                    break Case {
+                        class,
+                        key,
+                        at,
+                        input,
+                    };
+                }
+            }
+        })
+        .collect()
+}
+
+fn first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, class| {
+        let position = match class {
+            Class::Left => 0,
+            Class::Right => 5,
+        };
+        wrong_digit(rng, totp, at, position)
+    });
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |_, totp, at, class| {
+        let codes = window_codes(totp, at);
+        let (behind, ahead) = (&codes[0], &codes[2]);
+        // A code that occurs twice in the window would belong to both classes.
+        if codes.iter().filter(|c| *c == behind || *c == ahead).count() != 2 {
+            return None;
+        }
+        Some(match class {
+            Class::Left => behind.clone(),
+            Class::Right => ahead.clone(),
+        })
+    });
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, class| match class {
+        Class::Left => Some(totp.generate_at(at).unwrap().to_string()),
+        Class::Right => {
+            let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+            (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
+        }
+    });
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    // Codes below 1000 are one draw in a thousand: find a pool of (key, time)
+    // pairs of each kind first, then draw the samples from the pools.
+    let (mut small, mut large) = (Vec::new(), Vec::new());
+    while small.len() < 256 || large.len() < 256 {
+        let key = rng.random_range(0..totps.len());
+        let at = random_time(rng);
+        let value = totps[key].generate_at(at).unwrap().value();
+        if value < 1_000 && small.len() < 256 {
+            small.push((key, at));
+        } else if value >= 900_000 && large.len() < 256 {
+            large.push((key, at));
+        }
+    }
+    let cases: Vec<Case> = (0..samples())
+        .map(|_| {
+            let class = random_class(rng);
+            let pool = match class {
+                Class::Left => &small,
+                Class::Right => &large,
+            };
+            let (key, at) = pool[rng.random_range(0..pool.len())];
+            let input = totps[key].generate_at(at).unwrap().to_string();
+            Case {
+                class,
+                key,
+                at,
+                input,
+            }
+        })
+        .collect();
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn ct_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    first_vs_last_digit_wrong(runner, rng, false);
+}
+fn ct_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    behind_vs_ahead(runner, rng, false);
+}
+fn ct_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    correct_vs_wrong(runner, rng, false);
+}
+fn ct_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
+    small_vs_large_code(runner, rng, false);
+}
+fn leaky_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    first_vs_last_digit_wrong(runner, rng, true);
+}
+fn leaky_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    behind_vs_ahead(runner, rng, true);
+}
+fn leaky_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    correct_vs_wrong(runner, rng, true);
+}
+fn leaky_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
+    small_vs_large_code(runner, rng, true);
+}
+
+ctbench_main!(
+    ct_first_vs_last_digit_wrong,
+    ct_behind_vs_ahead,
+    ct_correct_vs_wrong,
+    ct_small_vs_large_code,
+    leaky_first_vs_last_digit_wrong,
+    leaky_behind_vs_ahead,
+    leaky_correct_vs_wrong,
+    leaky_small_vs_large_code
+);

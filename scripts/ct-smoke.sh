@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# CI-sized constant-time check of verification (examples/ct_verify.rs, dudect
+# Welch t-test). Fails if any otpcore bench (ct_*) shows |t| > 10, and also if the
+# deliberately leaky fixture's early-exit benches do NOT show |t| > 10: then the
+# harness has lost the power to see a leak and its green result would mean nothing.
+#
+#   scripts/ct-smoke.sh                          # 200,000 samples per bench
+#   OTPCORE_CT_SAMPLES=1000000 scripts/ct-smoke.sh
+#
+# The full measurement (10^6 samples, bound 4.5) is documented in SECURITY.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export OTPCORE_CT_SAMPLES=${OTPCORE_CT_SAMPLES:-200000}
+bound=10
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo build -q --release --example ct_verify
+cargo run -q --release --example ct_verify | tee "$log"
+
+# Lines look like: bench ct_correct_vs_wrong ... : n == +0.195M, max t = +1.23, ...
+awk -v bound="$bound" '
+  /^bench .* \.\.\. : / {
+    name = $2
+    t = $0; sub(/.*max t = /, "", t); sub(/,.*/, "", t); t = t + 0
+    abs = t < 0 ? -t : t
+    seen[name] = 1
+    if (name ~ /^ct_/ && abs > bound) { printf "ct-smoke: %s |t| = %.2f > %d: timing leak\n", name, abs, bound; bad = 1 }
+    if ((name == "leaky_behind_vs_ahead" || name == "leaky_correct_vs_wrong") && abs <= bound) {
+      printf "ct-smoke: %s |t| = %.2f <= %d: the harness no longer detects a known leak\n", name, abs, bound; bad = 1
+    }
+    n++
+  }
+  END {
+    if (n != 8) { printf "ct-smoke: expected 8 bench results, got %d\n", n; bad = 1 }
+    if (!bad) printf "ct-smoke: ok: otpcore |t| <= %d on 4 class pairs; leaky fixture detected\n", bound
+    exit bad
+  }' "$log"
