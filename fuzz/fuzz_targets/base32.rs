@@ -9,7 +9,9 @@ fuzz_target!(|text: &str| {
     let legacy = Secret::from_base32_with_policy(text, SecretPolicy::Legacy);
     let strict = Secret::from_base32(text);
     if let Ok(s) = &strict {
-        let l = legacy.as_ref().expect("strict accepted what legacy refused");
+        let l = legacy
+            .as_ref()
+            .expect("strict accepted what legacy refused");
         assert!(bool::from(s.ct_eq(l)));
     }
     if let Ok(s) = legacy {

@@ -9,8 +9,8 @@ fuzz_target!(|text: &str| {
     let _ = KeyUri::parse(text);
     if let Ok(uri) = KeyUri::parse_with_policy(text, SecretPolicy::Legacy) {
         let built = uri.to_uri_string();
-        let again = KeyUri::parse_with_policy(&built, SecretPolicy::Legacy)
-            .expect("a built URI re-parses");
+        let again =
+            KeyUri::parse_with_policy(&built, SecretPolicy::Legacy).expect("a built URI re-parses");
         assert_eq!(again, uri);
         assert_eq!(again.to_uri_string(), built);
         // Unless a name happens to contain the secret's text, Debug must not show it.

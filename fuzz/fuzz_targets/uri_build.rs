@@ -27,8 +27,8 @@ fuzz_target!(|input: Input| {
             .map(|u| u.with_period(Period::new(input.period).unwrap_or_default())),
     };
     let Ok(uri) = built else { return };
-    let algorithm = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512]
-        [usize::from(input.algorithm % 3)];
+    let algorithm =
+        [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512][usize::from(input.algorithm % 3)];
     let uri = uri
         .with_algorithm(algorithm)
         .with_digits(Digits::new(input.digits).unwrap_or_default());

@@ -32,7 +32,10 @@ struct Input<'a> {
 fn check(m: Match, expected: u64, window: Window, last_used: Option<u64>) {
     assert!(m.step >= expected.saturating_sub(window.behind));
     assert!(m.step <= expected.saturating_add(window.ahead));
-    assert_eq!(i128::from(m.offset), i128::from(m.step) - i128::from(expected));
+    assert_eq!(
+        i128::from(m.offset),
+        i128::from(m.step) - i128::from(expected)
+    );
     assert!(last_used.is_none_or(|used| m.step > used));
 }
 
@@ -62,16 +65,23 @@ fuzz_target!(|input: Input| {
         match hotp.verify(input.code, counter, window, input.last_used) {
             Ok(m) => {
                 check(m, counter, window, input.last_used);
-                assert_eq!(hotp.generate(m.step).to_string(), input.code.replace([' ', '-'], ""));
+                assert_eq!(
+                    hotp.generate(m.step).to_string(),
+                    input.code.replace([' ', '-'], "")
+                );
             }
             Err(VerifyError::WindowTooLarge) => assert!(too_large),
             Err(_) => {}
         }
         let code = hotp.generate(counter).to_string();
-        let m = hotp.verify(&code, counter, Window::exact(), None).expect("own code");
+        let m = hotp
+            .verify(&code, counter, Window::exact(), None)
+            .expect("own code");
         assert_eq!((m.step, m.offset), (counter, 0));
         if !too_large {
-            let m = hotp.verify(&code, counter, window, None).expect("own code in window");
+            let m = hotp
+                .verify(&code, counter, window, None)
+                .expect("own code in window");
             check(m, counter, window, None);
             assert_eq!(hotp.generate(m.step).to_string(), code);
         }
@@ -111,10 +121,14 @@ fuzz_target!(|input: Input| {
         Err(_) => {}
     }
     let code = totp.generate_at(input.at).expect("at >= t0").to_string();
-    let m = totp.verify_at(&code, input.at, Window::exact(), None).expect("own code");
+    let m = totp
+        .verify_at(&code, input.at, Window::exact(), None)
+        .expect("own code");
     assert_eq!((m.step, m.offset), (expected, 0));
     if !too_large {
-        let m = totp.verify_at(&code, input.at, window, None).expect("own code in window");
+        let m = totp
+            .verify_at(&code, input.at, window, None)
+            .expect("own code in window");
         check(m, expected, window, None);
         assert_eq!(totp.generate_step(m.step).to_string(), code);
     }
