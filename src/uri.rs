@@ -278,6 +278,9 @@ impl KeyUri {
 
         let params = Params::parse(query)?;
         let secret = params.secret.as_deref().ok_or(UriError::MissingSecret)?;
+        // Base32 is ASCII: bytes that are not UTF-8 are not base32 either.
+        let secret = core::str::from_utf8(secret)
+            .map_err(|_| UriError::Secret(SecretError::InvalidBase32))?;
         let secret = Secret::from_base32_with_policy(secret, policy)?;
         let issuer = match (
             label_issuer.filter(|i| !i.is_empty()),
@@ -325,27 +328,39 @@ impl KeyUri {
     /// The returned string contains the secret and is wiped on drop.
     #[must_use]
     pub fn to_uri_string(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::with_capacity(128));
         let kind = match self.kind {
             OtpKind::Totp { .. } => "totp",
             OtpKind::Hotp { .. } => "hotp",
         };
         let enc = |s| percent_encoding::utf8_percent_encode(s, COMPONENT);
+        // Everything but the secret is written first, into plain strings; the
+        // secret-bearing string is then allocated once at its final size, so no
+        // reallocation leaves an unwiped partial copy behind.
         // Writing to a String cannot fail; the results are ignored for that reason.
-        let _ = write!(out, "otpauth://{kind}/");
+        let mut head = String::with_capacity(64);
+        let _ = write!(head, "otpauth://{kind}/");
         if let Some(issuer) = &self.issuer {
-            let _ = write!(out, "{}:", enc(issuer));
+            let _ = write!(head, "{}:", enc(issuer));
         }
-        let _ = write!(out, "{}?secret=", enc(&self.account));
-        out.push_str(&self.secret.expose_base32());
+        let _ = write!(head, "{}?secret=", enc(&self.account));
+        let mut tail = String::with_capacity(64);
         if let Some(issuer) = &self.issuer {
-            let _ = write!(out, "&issuer={}", enc(issuer));
+            let _ = write!(tail, "&issuer={}", enc(issuer));
         }
-        let _ = write!(out, "&algorithm={}&digits={}", self.algorithm, self.digits);
+        let _ = write!(tail, "&algorithm={}&digits={}", self.algorithm, self.digits);
         let _ = match self.kind {
-            OtpKind::Totp { period } => write!(out, "&period={}", period.get()),
-            OtpKind::Hotp { counter } => write!(out, "&counter={counter}"),
+            OtpKind::Totp { period } => write!(tail, "&period={}", period.get()),
+            OtpKind::Hotp { counter } => write!(tail, "&counter={counter}"),
         };
+        let secret = self.secret.expose_base32();
+        let len = head
+            .len()
+            .saturating_add(secret.len())
+            .saturating_add(tail.len());
+        let mut out = Zeroizing::new(String::with_capacity(len));
+        out.push_str(&head);
+        out.push_str(&secret);
+        out.push_str(&tail);
         out
     }
 
@@ -421,7 +436,8 @@ impl KeyUri {
 /// The parameters otpcore reads; each may appear once.
 #[derive(Default)]
 struct Params<'a> {
-    secret: Option<Zeroizing<String>>,
+    /// Decoded bytes of the `secret` value (base32 text if well formed).
+    secret: Option<Zeroizing<Vec<u8>>>,
     issuer: Option<Cow<'a, str>>,
     algorithm: Option<Cow<'a, str>>,
     digits: Option<Cow<'a, str>>,
@@ -430,16 +446,21 @@ struct Params<'a> {
 }
 
 impl<'a> Params<'a> {
+    /// Splits and decodes the query as `application/x-www-form-urlencoded` (what
+    /// `form_urlencoded` does), but decodes the `secret` value by itself, straight
+    /// into a buffer that is wiped on drop: a general decoder would leave the
+    /// secret in unwiped intermediate strings when it holds `%XX` or `+`.
     fn parse(query: &'a str) -> Result<Self, UriError> {
         check_percent_encoding(query)?;
         let mut p = Params::default();
-        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-            let (slot, label) = match name.as_ref() {
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (slot, label) = match form_decode(name).as_ref() {
                 "secret" => {
                     if p.secret.is_some() {
                         return Err(UriError::DuplicateParameter("secret"));
                     }
-                    p.secret = Some(Zeroizing::new(value.into_owned()));
+                    p.secret = Some(decode_secret(value));
                     continue;
                 }
                 "issuer" => (&mut p.issuer, "issuer"),
@@ -449,12 +470,51 @@ impl<'a> Params<'a> {
                 "counter" => (&mut p.counter, "counter"),
                 _ => continue,
             };
-            if slot.replace(value).is_some() {
+            if slot.replace(form_decode(value)).is_some() {
                 return Err(UriError::DuplicateParameter(label));
             }
         }
         Ok(p)
     }
+}
+
+/// A form-encoded name or value: `+` is a space, then percent-decoding; invalid
+/// UTF-8 becomes U+FFFD, as `form_urlencoded` does.
+fn form_decode(raw: &str) -> Cow<'_, str> {
+    if !raw.contains(['+', '%']) {
+        return Cow::Borrowed(raw);
+    }
+    let spaced = raw.replace('+', " ");
+    Cow::Owned(String::from(
+        percent_encoding::percent_decode_str(&spaced).decode_utf8_lossy(),
+    ))
+}
+
+/// [`form_decode`] for the secret, into one allocation of the final capacity that
+/// is wiped on drop. `check_percent_encoding` has accepted the text, so every `%`
+/// starts a valid escape.
+fn decode_secret(raw: &str) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(raw.len()));
+    let mut bytes = raw.bytes();
+    while let Some(byte) = bytes.next() {
+        let decoded = match byte {
+            b'+' => b' ',
+            b'%' => {
+                let high = bytes.next().and_then(hex_value).unwrap_or(0);
+                let low = bytes.next().and_then(hex_value).unwrap_or(0);
+                high.wrapping_shl(4) | low
+            }
+            other => other,
+        };
+        out.push(decoded);
+    }
+    out
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
