@@ -44,3 +44,7 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install --locked cargo-fuzz
 fi
+# Miri, for scripts/test-security.sh, where a nightly toolchain is installed.
+if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly miri --version >/dev/null 2>&1; then
+  rustup component add --toolchain nightly miri rust-src >/dev/null 2>&1 || true
+fi

@@ -25,6 +25,7 @@ step "bindings: Python (pytest)"
 scripts/test-python.sh
 step "bindings: Swift (XCTest, in the trixie chroot)"
 scripts/test-swift.sh
+scripts/test-security.sh
 
 echo
 echo "test-all: every suite passed"

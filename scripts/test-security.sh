@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The security suite (SECURITY.md): constant-time smoke test, fuzz smoke test,
+# and Miri on the core's unit tests and the zeroize test. Called by test-all.sh.
+#
+#   scripts/test-security.sh
+#   FUZZ_SECONDS=60 OTPCORE_CT_SAMPLES=1000000 scripts/test-security.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+
+step "security: constant time of verification (dudect, scripts/ct-smoke.sh)"
+scripts/ct-smoke.sh
+
+step "security: every fuzz target builds and runs without a crash (scripts/fuzz-smoke.sh)"
+scripts/fuzz-smoke.sh
+
+step "security: Miri (undefined behaviour) on the core's unit tests and tests/zeroize.rs"
+if cargo +nightly miri --version >/dev/null 2>&1; then
+  cargo +nightly miri test --lib --test zeroize
+else
+  echo "test-security: Miri skipped: no nightly toolchain with the miri component" \
+    "(rustup component add --toolchain nightly miri rust-src)" >&2
+fi
+echo "test-security: every security check passed"
