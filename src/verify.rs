@@ -183,12 +183,12 @@ pub(crate) fn scan_with(
         replayed |= hit & !fresh;
     }
 
+    // Computed whatever the outcome, and without a branch: where in the window the
+    // match sits (before or after the expected step) is not the observer's to time.
+    let offset = offset(best, expected);
     // Only now, after the whole window has been scanned, is the outcome branched on.
     if bool::from(accepted) {
-        Ok(Match {
-            step: best,
-            offset: offset(best, expected),
-        })
+        Ok(Match { step: best, offset })
     } else if bool::from(replayed) {
         Err(VerifyError::Replayed)
     } else {
@@ -196,14 +196,30 @@ pub(crate) fn scan_with(
     }
 }
 
-/// `step - expected` as `i64`; both lie within one window of at most
-/// [`Window::MAX_SPAN`] steps, so the difference always fits.
+/// `step - expected` as `i64`, without branching on which is larger. Both lie
+/// within one window of at most [`Window::MAX_SPAN`] steps, so the wrapping `u64`
+/// difference, read as two's complement, is the exact signed difference.
 fn offset(step: u64, expected: u64) -> i64 {
-    if step >= expected {
-        i64::try_from(step.abs_diff(expected)).unwrap_or(i64::MAX)
-    } else {
-        i64::try_from(step.abs_diff(expected))
-            .map(i64::wrapping_neg)
-            .unwrap_or(i64::MIN)
+    i64::from_ne_bytes(step.wrapping_sub(expected).to_ne_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offset;
+
+    #[test]
+    fn offset_is_the_signed_difference_at_the_extremes() {
+        for (step, expected, diff) in [
+            (5, 5, 0),
+            (6, 5, 1),
+            (4, 5, -1),
+            (0, 1000, -1000),
+            (1000, 0, 1000),
+            (u64::MAX, u64::MAX - 1000, 1000),
+            (u64::MAX - 1000, u64::MAX, -1000),
+            (0, 0, 0),
+        ] {
+            assert_eq!(offset(step, expected), diff, "{step} - {expected}");
+        }
     }
 }
