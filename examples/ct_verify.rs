@@ -5,12 +5,12 @@
 //!
 //! ```text
 //! cargo run --release --example ct_verify                  # all benches
-//! cargo run --release --example ct_verify -- --filter ct_  # otpcore only
+//! cargo run --release --example ct_verify -- --filter otpcore_  # otpcore only
 //! cargo run --release --example ct_verify -- --filter leaky_
 //! OTPCORE_CT_SAMPLES=100000 cargo run --release --example ct_verify
 //! ```
 //!
-//! `ct_*` time [`Totp::verify_at`] with the default ±1 window, on these class pairs:
+//! `otpcore_*` time [`Totp::verify_at`] with the default ±1 window, on these class pairs:
 //! - `first_vs_last_digit_wrong`: the expected code with its first digit changed
 //!   vs with its last digit changed (no step in the window matches either);
 //! - `behind_vs_ahead`: the code of the step before (−w) vs after (+w);
@@ -214,16 +214,16 @@ fn small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: boo
     time(runner, &totps, &cases, use_leaky);
 }
 
-fn ct_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+fn otpcore_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
     first_vs_last_digit_wrong(runner, rng, false);
 }
-fn ct_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+fn otpcore_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
     behind_vs_ahead(runner, rng, false);
 }
-fn ct_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+fn otpcore_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
     correct_vs_wrong(runner, rng, false);
 }
-fn ct_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
+fn otpcore_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
     small_vs_large_code(runner, rng, false);
 }
 fn leaky_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
@@ -240,10 +240,10 @@ fn leaky_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
 }
 
 ctbench_main!(
-    ct_first_vs_last_digit_wrong,
-    ct_behind_vs_ahead,
-    ct_correct_vs_wrong,
-    ct_small_vs_large_code,
+    otpcore_first_vs_last_digit_wrong,
+    otpcore_behind_vs_ahead,
+    otpcore_correct_vs_wrong,
+    otpcore_small_vs_large_code,
     leaky_first_vs_last_digit_wrong,
     leaky_behind_vs_ahead,
     leaky_correct_vs_wrong,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI-sized constant-time check of verification (examples/ct_verify.rs, dudect
-# Welch t-test). Fails if any otpcore bench (ct_*) shows |t| > 10, and also if the
+# Welch t-test). Fails if any otpcore bench (otpcore_*) shows |t| > 10, and also if the
 # deliberately leaky fixture's early-exit benches do NOT show |t| > 10: then the
 # harness has lost the power to see a leak and its green result would mean nothing.
 #
@@ -18,14 +18,14 @@ trap 'rm -f "$log"' EXIT
 cargo build -q --release --example ct_verify
 cargo run -q --release --example ct_verify | tee "$log"
 
-# Lines look like: bench ct_correct_vs_wrong ... : n == +0.195M, max t = +1.23, ...
+# Lines look like: bench otpcore_correct_vs_wrong ... : n == +0.195M, max t = +1.23, ...
 awk -v bound="$bound" '
   /^bench .* \.\.\. : / {
     name = $2
     t = $0; sub(/.*max t = /, "", t); sub(/,.*/, "", t); t = t + 0
     abs = t < 0 ? -t : t
     seen[name] = 1
-    if (name ~ /^ct_/ && abs > bound) { printf "ct-smoke: %s |t| = %.2f > %d: timing leak\n", name, abs, bound; bad = 1 }
+    if (name ~ /^otpcore_/ && abs > bound) { printf "ct-smoke: %s |t| = %.2f > %d: timing leak\n", name, abs, bound; bad = 1 }
     if ((name == "leaky_behind_vs_ahead" || name == "leaky_correct_vs_wrong") && abs <= bound) {
       printf "ct-smoke: %s |t| = %.2f <= %d: the harness no longer detects a known leak\n", name, abs, bound; bad = 1
     }
