@@ -3,6 +3,7 @@
 use core::fmt;
 
 use crate::mac::KeyedMac;
+use crate::resync::scan_consecutive;
 use crate::verify::scan;
 use crate::{Algorithm, Code, Digits, Match, Secret, VerifyError, Window};
 
@@ -81,6 +82,41 @@ impl Hotp {
             &self.mac,
             self.config.digits,
             input,
+            counter,
+            window,
+            last_used,
+        )
+    }
+
+    /// RFC 4226 §7.4 resynchronisation: finds a counter `c` in `window` around
+    /// `counter` (usually a large [`Window::look_ahead`]) such that `first` is the
+    /// code for `c` and `second` the code for `c + 1`, with `c > last_used`.
+    ///
+    /// Returns the match of the **second** code: persist `Match::step` as the last
+    /// counter used, so the next expected counter is `Match::step + 1`. Two
+    /// consecutive codes make a chance hit in a window of `w` counters about
+    /// `w / 10^(2·digits)` likely, which is why the window may be much larger than
+    /// the everyday look-ahead.
+    ///
+    /// # Errors
+    /// As [`Hotp::verify`] ([`VerifyError::Replayed`] when the pair matches only
+    /// counters at or before `last_used`).
+    ///
+    /// # Security
+    /// Constant time in the secret and the codes: every pair in the window is
+    /// computed and compared with `subtle`, without early exit.
+    pub fn verify_consecutive(
+        &self,
+        first: &str,
+        second: &str,
+        counter: u64,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Match, VerifyError> {
+        scan_consecutive(
+            &self.mac,
+            self.config.digits,
+            (first, second),
             counter,
             window,
             last_used,

@@ -16,6 +16,8 @@ extern crate alloc;
 extern crate std;
 
 mod code;
+#[cfg(feature = "std")]
+mod guard;
 mod hotp;
 mod mac;
 #[cfg(feature = "migration")]
@@ -23,13 +25,18 @@ mod migration;
 mod params;
 #[cfg(feature = "qr")]
 mod qr;
+mod resync;
 mod secret;
 mod steam;
+#[cfg(feature = "std")]
+pub mod store;
 mod totp;
 mod uri;
 mod verify;
 
 pub use code::{Code, CodeError};
+#[cfg(feature = "std")]
+pub use guard::{ConfigError, Guard, GuardConfig, Outcome, ThrottlePolicy};
 pub use hotp::{Hotp, HotpConfig};
 #[cfg(feature = "migration")]
 pub use migration::{AccountError, Migration, MigrationError};

@@ -134,12 +134,32 @@ impl Totp {
         window: Window,
         last_used: Option<u64>,
     ) -> Result<Match, VerifyError> {
-        let expected = self.step_at(at)?;
+        self.verify_step(input, self.step_at(at)?, window, last_used)
+    }
+
+    /// Checks `input` against the steps in `window` around time step `centre`
+    /// rather than around the step containing a time: what a verifier that
+    /// tracks clock drift (RFC 6238 §6) needs, with `centre` the current step
+    /// plus the recorded drift. [`Match::offset`] is relative to `centre`.
+    ///
+    /// # Errors
+    /// As [`Totp::verify_at`], except that there is no time to convert.
+    ///
+    /// # Security
+    /// As [`Totp::verify_at`]: every step in the window is computed and compared
+    /// in constant time, without early exit.
+    pub fn verify_step(
+        &self,
+        input: &str,
+        centre: u64,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Match, VerifyError> {
         scan(
             &self.mac,
             self.config.digits,
             input,
-            expected,
+            centre,
             window,
             last_used,
         )
@@ -187,4 +207,30 @@ pub fn unix_now() -> Result<u64, TimeError> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .map_err(|_| TimeError::ClockBeforeUnixEpoch)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Secret, Totp, TotpConfig, Window};
+    use alloc::string::ToString;
+
+    #[test]
+    fn verify_step_centres_the_window_on_a_step() {
+        let t = Totp::new(
+            &Secret::from_bytes(b"12345678901234567890").unwrap(),
+            TotpConfig::default(),
+        );
+        let code = t.generate_step(1000).to_string();
+        let m = t
+            .verify_step(&code, 997, Window::symmetric(3), None)
+            .unwrap();
+        assert_eq!((m.step, m.offset), (1000, 3));
+        assert!(t
+            .verify_step(&code, 996, Window::symmetric(3), None)
+            .is_err());
+        assert_eq!(
+            t.verify_at(&code, 997 * 30 + 29, Window::symmetric(3), None),
+            Ok(m)
+        );
+    }
 }

@@ -1,0 +1,364 @@
+//! [`MemoryStore`]: a sharded, in-process [`Store`].
+
+use alloc::boxed::Box;
+use core::future::{ready, Future};
+use core::hash::BuildHasher;
+use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use super::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind};
+use crate::ThrottlePolicy;
+
+/// An in-process [`Store`]: for a single server, tests, and the language bindings.
+///
+/// # Guarantees
+/// Every operation runs under the lock of the credential's shard, so it is
+/// atomic with respect to every other thread of the process; credentials in
+/// different shards never contend. State lives only as long as the value: a
+/// restart forgets used steps, drift, failure counts and HOTP counters — use the
+/// Redis or PostgreSQL store when that matters, and always for HOTP.
+///
+/// # Memory
+/// A credential's entry is dropped once it carries no information: its TOTP
+/// step has expired ([`Advance::expires_at`]), its drift is 0 and no failures
+/// are counted. Each shard sweeps itself after as many writes as it holds
+/// entries (amortised O(1) per operation), and [`MemoryStore::purge_expired`]
+/// sweeps on demand. What remains is bounded by the number of credentials with
+/// an HOTP counter, a non-zero drift, failures, or a step used in the last few
+/// windows.
+///
+/// # Errors
+/// Operations fail with [`StoreErrorKind::Poisoned`] only if a thread panicked
+/// while holding a shard's lock; the guard then fails closed.
+pub struct MemoryStore {
+    shards: Box<[Shard]>,
+    hasher: RandomState,
+}
+
+#[derive(Default)]
+struct Shard {
+    inner: Mutex<ShardInner>,
+}
+
+#[derive(Default)]
+struct ShardInner {
+    entries: HashMap<Box<str>, Entry>,
+    writes_since_sweep: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Entry {
+    last_step: Option<u64>,
+    expires_at: Option<u64>,
+    drift: i64,
+    failures: u32,
+    last_attempt: Option<u64>,
+}
+
+impl Entry {
+    fn state(&self) -> State {
+        State {
+            last_step: self.last_step,
+            drift: self.drift,
+            failures: self.failures,
+        }
+    }
+
+    /// Whether dropping the entry would lose anything at time `now`.
+    fn is_live(&self, now: u64) -> bool {
+        let step_live = self.last_step.is_some() && self.expires_at.is_none_or(|e| e > now);
+        step_live || self.drift != 0 || self.failures != 0
+    }
+}
+
+impl ShardInner {
+    /// Counts a write and sweeps dead entries once the shard has seen as many
+    /// writes as it holds entries (at least 64), so sweeping is amortised O(1).
+    fn wrote(&mut self, now: u64) {
+        self.writes_since_sweep = self.writes_since_sweep.saturating_add(1);
+        if self.writes_since_sweep >= self.entries.len().max(64) {
+            self.entries.retain(|_, e| e.is_live(now));
+            self.writes_since_sweep = 0;
+        }
+    }
+
+    fn entry(&mut self, credential: &CredentialId) -> &mut Entry {
+        self.entries
+            .entry(Box::from(credential.as_str()))
+            .or_default()
+    }
+}
+
+impl MemoryStore {
+    /// A store with four shards per available CPU (at least 16).
+    #[must_use]
+    pub fn new() -> Self {
+        let cpus = std::thread::available_parallelism().map_or(4, usize::from);
+        Self::with_shards(cpus.saturating_mul(4).max(16))
+    }
+
+    /// A store with `shards` independently locked shards (at least 1).
+    #[must_use]
+    pub fn with_shards(shards: usize) -> Self {
+        MemoryStore {
+            shards: (0..shards.max(1)).map(|_| Shard::default()).collect(),
+            hasher: RandomState::new(),
+        }
+    }
+
+    /// Drops every entry that carries no information at `now` (see the type's
+    /// docs), returning how many remain.
+    ///
+    /// # Errors
+    /// [`StoreErrorKind::Poisoned`].
+    pub fn purge_expired(&self, now: u64) -> Result<usize, StoreError> {
+        let mut remaining = 0usize;
+        for shard in &self.shards {
+            let mut inner = lock(shard)?;
+            inner.entries.retain(|_, e| e.is_live(now));
+            inner.writes_since_sweep = 0;
+            remaining = remaining.saturating_add(inner.entries.len());
+        }
+        Ok(remaining)
+    }
+
+    /// Number of entries held, live or not yet swept.
+    ///
+    /// # Errors
+    /// [`StoreErrorKind::Poisoned`].
+    pub fn len(&self) -> Result<usize, StoreError> {
+        self.shards.iter().try_fold(0usize, |n, shard| {
+            Ok(n.saturating_add(lock(shard)?.entries.len()))
+        })
+    }
+
+    /// Whether no entries are held.
+    ///
+    /// # Errors
+    /// [`StoreErrorKind::Poisoned`].
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        self.len().map(|n| n == 0)
+    }
+
+    fn shard(&self, credential: &CredentialId) -> Result<MutexGuard<'_, ShardInner>, StoreError> {
+        let len = u64::try_from(self.shards.len()).unwrap_or(u64::MAX).max(1);
+        let index = usize::try_from(
+            self.hasher
+                .hash_one(credential.as_str())
+                .checked_rem(len)
+                .unwrap_or(0),
+        )
+        .unwrap_or(0);
+        let shard = self
+            .shards
+            .get(index)
+            .ok_or(StoreError::kind_only(StoreErrorKind::InvalidData))?;
+        lock(shard)
+    }
+
+    /// The synchronous operations behind the [`Store`] futures (which are
+    /// always ready); the blocking guard methods call them through those.
+    fn begin_now(
+        &self,
+        credential: &CredentialId,
+        now: u64,
+        policy: &ThrottlePolicy,
+    ) -> Result<Gate, StoreError> {
+        let mut shard = self.shard(credential)?;
+        let gate = {
+            let entry = shard.entry(credential);
+            match policy.check(entry.failures, entry.last_attempt, now) {
+                Err(retry_after) => Gate::Throttled { retry_after },
+                Ok(()) => {
+                    entry.failures = entry.failures.saturating_add(1);
+                    entry.last_attempt = Some(now);
+                    Gate::Open(entry.state())
+                }
+            }
+        };
+        shard.wrote(now);
+        Ok(gate)
+    }
+
+    fn advance_now(&self, credential: &CredentialId, a: Advance) -> Result<Advanced, StoreError> {
+        let mut shard = self.shard(credential)?;
+        let entry = shard.entry(credential);
+        let won = entry.last_step.is_none_or(|last| last < a.step);
+        if won {
+            entry.last_step = Some(a.step);
+            entry.expires_at = a.expires_at;
+            entry.drift = a.drift;
+            entry.failures = 0;
+            entry.last_attempt = None;
+        }
+        shard.wrote(a.now);
+        Ok(if won { Advanced::Won } else { Advanced::Lost })
+    }
+
+    fn update(
+        &self,
+        credential: &CredentialId,
+        f: impl FnOnce(&mut Entry),
+    ) -> Result<(), StoreError> {
+        let mut shard = self.shard(credential)?;
+        if let Some(entry) = shard.entries.get_mut(credential.as_str()) {
+            f(entry);
+        }
+        Ok(())
+    }
+
+    fn remove_now(&self, credential: &CredentialId) -> Result<(), StoreError> {
+        self.shard(credential)?.entries.remove(credential.as_str());
+        Ok(())
+    }
+
+    fn load_now(&self, credential: &CredentialId) -> Result<State, StoreError> {
+        Ok(self
+            .shard(credential)?
+            .entries
+            .get(credential.as_str())
+            .map(Entry::state)
+            .unwrap_or_default())
+    }
+}
+
+fn lock(shard: &Shard) -> Result<MutexGuard<'_, ShardInner>, StoreError> {
+    // A poisoned lock means another thread panicked mid-update: fail closed
+    // rather than trust state that may be half-written.
+    shard
+        .inner
+        .lock()
+        .map_err(|_| StoreError::kind_only(StoreErrorKind::Poisoned))
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl core::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("shards", &self.shards.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store for MemoryStore {
+    fn begin(
+        &self,
+        credential: &CredentialId,
+        now: u64,
+        policy: &ThrottlePolicy,
+    ) -> impl Future<Output = Result<Gate, StoreError>> + Send {
+        ready(self.begin_now(credential, now, policy))
+    }
+
+    fn advance(
+        &self,
+        credential: &CredentialId,
+        advance: Advance,
+    ) -> impl Future<Output = Result<Advanced, StoreError>> + Send {
+        ready(self.advance_now(credential, advance))
+    }
+
+    fn refund(
+        &self,
+        credential: &CredentialId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        ready(self.update(credential, |e| {
+            e.failures = e.failures.saturating_sub(1);
+            if e.failures == 0 {
+                e.last_attempt = None;
+            }
+        }))
+    }
+
+    fn reset(
+        &self,
+        credential: &CredentialId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        ready(self.update(credential, |e| {
+            e.failures = 0;
+            e.last_attempt = None;
+        }))
+    }
+
+    fn remove(
+        &self,
+        credential: &CredentialId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        ready(self.remove_now(credential))
+    }
+
+    fn load(
+        &self,
+        credential: &CredentialId,
+    ) -> impl Future<Output = Result<State, StoreError>> + Send {
+        ready(self.load_now(credential))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::format;
+
+    fn id(s: &str) -> CredentialId {
+        CredentialId::new(s).unwrap()
+    }
+
+    #[test]
+    fn expired_steps_are_swept_and_live_state_is_kept() {
+        let store = MemoryStore::with_shards(1);
+        let at = |step, expires| Advance {
+            step,
+            drift: 0,
+            now: 0,
+            expires_at: Some(expires),
+        };
+        for i in 0..1000 {
+            store
+                .advance_now(&id(&format!("u{i}")), at(1, 100))
+                .unwrap();
+        }
+        store
+            .advance_now(
+                &id("drifted"),
+                Advance {
+                    drift: 2,
+                    ..at(1, 100)
+                },
+            )
+            .unwrap();
+        store
+            .advance_now(
+                &id("hotp"),
+                Advance {
+                    expires_at: None,
+                    ..at(7, 0)
+                },
+            )
+            .unwrap();
+        store
+            .begin_now(&id("failed"), 0, &ThrottlePolicy::default())
+            .unwrap();
+        assert_eq!(store.len().unwrap(), 1003);
+        // Writes at a later time sweep the dead entries without an explicit purge.
+        for _ in 0..2000 {
+            store
+                .advance_now(
+                    &id("late"),
+                    Advance {
+                        now: 1000,
+                        ..at(1, 10_000)
+                    },
+                )
+                .unwrap();
+        }
+        assert_eq!(store.len().unwrap(), 4, "drifted, hotp, failed, late");
+        assert_eq!(store.purge_expired(20_000).unwrap(), 3);
+    }
+}
