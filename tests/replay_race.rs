@@ -1,6 +1,10 @@
 //! RFC 6238 §5.2 under concurrency: 64 contenders submit the same valid code
 //! at the same instant; exactly one is accepted in every round, and a store
 //! that is not atomic is caught by the very same test.
+//!
+//! Redis and PostgreSQL are private servers started by the tests themselves
+//! (see `support::servers`); contenders spread over several connections, and
+//! in the two-process tests over two OS processes.
 
 mod support;
 
@@ -34,4 +38,71 @@ async fn race_test_catches_a_get_then_set_store() {
         "non-atomic store caught as expected: {}",
         verdict.unwrap_err()
     );
+}
+
+/// Entry point of the worker processes of the two-process races; does nothing
+/// unless started by one of them (see `support::race::race_processes`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "helper process for the two-process race tests"]
+async fn race_worker() {
+    let Some((store, target, c, contenders)) = support::race::worker_env() else {
+        return;
+    };
+    match store.as_str() {
+        #[cfg(feature = "redis")]
+        "redis" => {
+            let guards = redis_race::guards(&target, 4).await;
+            support::race::serve_rounds(&guards, &c, contenders).await;
+        }
+        other => panic!("unknown store {other}"),
+    }
+    let _ = (target, c, contenders);
+}
+
+#[cfg(feature = "redis")]
+mod redis_race {
+    use std::sync::Arc;
+
+    use otpcore::store::RedisStore;
+    use otpcore::Guard;
+    use redis::aio::ConnectionManager;
+
+    use super::{check, race, race_config, CONTENDERS};
+    use crate::support::race::race_processes;
+    use crate::support::servers::RedisServer;
+
+    /// One guard per connection.
+    pub async fn guards(
+        url: &str,
+        connections: usize,
+    ) -> Vec<Arc<Guard<RedisStore<ConnectionManager>>>> {
+        let mut guards = Vec::new();
+        for _ in 0..connections {
+            let store = RedisStore::new(crate::support::redis_connection(url).await);
+            guards.push(Arc::new(Guard::new(store, race_config()).unwrap()));
+        }
+        guards
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn redis_store_accepts_each_code_once() {
+        let server = RedisServer::start();
+        let tallies = race(&guards(&server.url(), 8).await, CONTENDERS, 1000).await;
+        check(&tallies, CONTENDERS).unwrap();
+    }
+
+    /// Two OS processes × 32 contenders over 4 connections each.
+    #[test]
+    fn redis_store_two_processes() {
+        let server = RedisServer::start();
+        let tallies = race_processes(
+            "race_worker",
+            "redis",
+            &server.url(),
+            2,
+            CONTENDERS / 2,
+            300,
+        );
+        check(&tallies, CONTENDERS).unwrap();
+    }
 }

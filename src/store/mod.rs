@@ -15,12 +15,17 @@
 
 mod credential;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
 use core::fmt;
 use core::future::Future;
 
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::redis::RedisStore;
 pub use credential::{CredentialId, CredentialIdError};
 pub use memory::MemoryStore;
 

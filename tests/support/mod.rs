@@ -41,3 +41,22 @@ pub fn cred(name: &str) -> CredentialId {
     let n = N.fetch_add(1, Ordering::Relaxed);
     CredentialId::new(&format!("t{}:{n}:{name}", std::process::id())).unwrap()
 }
+
+/// A Redis connection manager that gives up quickly while the server is down
+/// (reconnect once per failed request, without back-off; 1 s connect and 2 s
+/// response timeouts), as a login path should: the guard then fails closed at
+/// once instead of waiting through the crate's default reconnection back-off
+/// (6 retries from 1 s up) on every request.
+#[cfg(feature = "redis")]
+pub async fn redis_connection(url: &str) -> redis::aio::ConnectionManager {
+    use std::time::Duration;
+    let config = redis::aio::ConnectionManagerConfig::new()
+        .set_number_of_retries(0)
+        .set_connection_timeout(Duration::from_secs(1))
+        .set_response_timeout(Duration::from_secs(2));
+    redis::Client::open(url)
+        .unwrap()
+        .get_connection_manager_with_config(config)
+        .await
+        .unwrap()
+}

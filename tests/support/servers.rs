@@ -27,13 +27,41 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A fresh directory `otpcore-<kind>-<pid>-<n>` in the temp dir. First clears
+/// up after test processes that were killed before they could: their
+/// directories are deleted and the servers recorded there killed.
 fn scratch_dir(kind: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
+    reap_stale(kind);
     let dir = std::env::temp_dir().join(format!("otpcore-{kind}-{}-{n}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+fn reap_stale(kind: &str) {
+    let prefix = format!("otpcore-{kind}-");
+    for entry in fs::read_dir(std::env::temp_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(owner) = name.strip_prefix(&prefix).and_then(|r| r.split('-').next()) else {
+            continue;
+        };
+        if Path::new(&format!("/proc/{owner}")).exists() {
+            continue;
+        }
+        if let Ok(group) = fs::read_to_string(entry.path().join("server.pgid")) {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", group.trim())])
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = fs::remove_dir_all(entry.path());
+    }
 }
 
 fn running_as_root() -> bool {
@@ -71,12 +99,14 @@ impl Process {
             .stdout(out.try_clone().unwrap())
             .stderr(out)
             .process_group(0);
-        Process {
-            child: Some(
-                cmd.spawn()
-                    .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}")),
-            ),
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+        // For `reap_stale`, should this test process die without cleaning up.
+        if let Some(dir) = log.parent() {
+            let _ = fs::write(dir.join("server.pgid"), child.id().to_string());
         }
+        Process { child: Some(child) }
     }
 
     fn exited(&mut self) -> bool {
