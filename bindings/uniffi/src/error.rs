@@ -49,6 +49,13 @@ pub enum OtpError {
     BeforeT0,
     /// The device clock reads earlier than 1970-01-01 (only from the `…Now` calls).
     ClockBeforeUnixEpoch,
+    /// A credential id that is empty, longer than 200 characters, or holds a space,
+    /// a brace or a non-ASCII character.
+    InvalidCredentialId(otpcore::store::CredentialIdError),
+    /// A `VerifierConfig` out of range; the message says which setting.
+    InvalidConfig(otpcore::ConfigError),
+    /// The stateful verifier's state could not be read or written.
+    StoreUnavailable(otpcore::store::StoreError),
     /// The text is not a usable `otpauth://` URI; the message says which part is wrong.
     InvalidUri(UriError),
     /// The URI is too long for a QR code (a very long issuer or account name).
@@ -76,6 +83,9 @@ impl fmt::Display for OtpError {
             OtpError::Mismatch => VerifyError::Mismatch.fmt(f),
             OtpError::Replayed => VerifyError::Replayed.fmt(f),
             OtpError::WindowTooLarge => VerifyError::WindowTooLarge.fmt(f),
+            OtpError::InvalidCredentialId(e) => e.fmt(f),
+            OtpError::InvalidConfig(e) => e.fmt(f),
+            OtpError::StoreUnavailable(e) => e.fmt(f),
             OtpError::BeforeT0 => TimeError::BeforeT0.fmt(f),
             OtpError::ClockBeforeUnixEpoch => TimeError::ClockBeforeUnixEpoch.fmt(f),
             OtpError::InvalidUri(e) => e.fmt(f),

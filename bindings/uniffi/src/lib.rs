@@ -11,6 +11,8 @@
 //! ```
 //!
 //! The exported API:
+//! - [`StatefulVerifier`]: verification with replay protection and throttling, safe
+//!   to share between threads, returning a [`VerifyOutcome`].
 //! - [`Secret`]: from bytes, from base32, or generated; revealed only by
 //!   [`Secret::expose_base32`]; wiped when the object is released.
 //! - [`Hotp`] and [`Totp`]: generation at a counter / time or now, and verification
@@ -45,6 +47,7 @@ mod error;
 mod otp;
 mod params;
 mod secret;
+mod stateful;
 mod uri;
 
 pub use enroll::{import_migration, MigrationBatch, Steam};
@@ -52,4 +55,7 @@ pub use error::OtpError;
 pub use otp::{Hotp, Totp};
 pub use params::{Algorithm, HotpConfig, Match, OtpKind, SecretPolicy, TotpConfig, Window};
 pub use secret::Secret;
+pub use stateful::{
+    CredentialState, RejectReason, StatefulVerifier, ThrottlePolicy, VerifierConfig, VerifyOutcome,
+};
 pub use uri::KeyUri;
