@@ -6,34 +6,34 @@ from otpcore_ffi import Algorithm, KeyUri, OtpKind, Secret, Totp
 
 
 def test_enrol_then_verify():
-    # --- usage example (the README's Quickstart, in Python) ---
-    from otpcore_ffi import Algorithm, KeyUri, OtpError, Secret, Totp
+    # --- usage example (the README's Bindings section, in Python) ---
+    from otpcore_ffi import Algorithm, KeyUri, Secret, StatefulVerifier, Totp, VerifyOutcome
 
-    # 1. Enrollment: a fresh secret and the otpauth:// URI to show as a QR code.
+    # Enrollment: a fresh secret and the otpauth:// URI to show as a QR code.
     secret = Secret.generate(Algorithm.SHA1)
     provisioning = KeyUri.totp(secret, "ACME Co", "alice@example.com").to_uri_string()
-    # Store secret.expose_base32() encrypted at rest, with last_used = None.
+    # Keep secret.expose_base32() encrypted at rest; never log it.
 
-    # 2. Login: verify the code typed at unix time `now`, within ±1 step.
+    # Login: one verifier per process, shared by every thread.
+    verifier = StatefulVerifier()
     totp = Totp(secret)
-    now = 1_700_000_000
-    typed = totp.generate_at(now)  # what the app shows
-    last_used = None  # from your database
-    match = totp.verify_at(typed, now, last_used=last_used)
-    last_used = match.step  # persist atomically before granting access
-
-    # 3. The same code again, even re-spaced, is a replay.
-    respaced = f"{typed[:3]} {typed[3:]}"
-    try:
-        totp.verify_at(respaced, now + 5, last_used=last_used)
-        raise AssertionError("a replay was accepted")
-    except OtpError.Replayed:
-        pass
+    now = 1_700_000_000  # or verify_totp_now(...) on the server's clock
+    typed = totp.generate_at(now)  # what the user's app shows
+    outcome = verifier.verify_totp("alice:totp", totp, typed, now)
+    if isinstance(outcome, VerifyOutcome.ACCEPTED):
+        message = f"welcome (clock off by {outcome.offset} steps)"
+    elif isinstance(outcome, VerifyOutcome.THROTTLED):
+        message = f"too many attempts; retry in {outcome.retry_after_secs} s"
+    else:
+        message = "wrong code"
+    # The same code again is a replay, whichever thread sends it.
+    assert verifier.verify_totp("alice:totp", totp, typed, now + 5) == VerifyOutcome.REPLAYED()
     del secret  # the key is wiped once the last reference is gone
     # --- end usage example ---
 
     assert provisioning.startswith("otpauth://totp/ACME%20Co:alice%40example.com?secret=")
-    assert (match.step, match.offset) == (now // 30, 0)
+    assert outcome == VerifyOutcome.ACCEPTED(step=now // 30, offset=0)
+    assert message == "welcome (clock off by 0 steps)"
 
 
 def test_scanned_uri_on_the_device_clock():

@@ -1,6 +1,6 @@
 // Verification as an app or server uses it: drift windows, replay protection
 // through `lastUsed`, errors thrown as Swift errors, and sharing one object
-// between threads.
+// between threads. The stateful verifier is in StatefulVerifierTests.swift.
 
 import Dispatch
 import Foundation
@@ -19,25 +19,6 @@ func XCTAssertThrowsOtpError<T>(
             return XCTFail("not an OtpError: \(error)", file: file, line: line)
         }
         XCTAssertTrue(isExpected(otpError), "unexpected error \(otpError)", file: file, line: line)
-    }
-}
-
-/// What a server keeps per user: the last accepted step. Verification and the
-/// update happen under one lock, so two requests carrying the same code cannot
-/// both be accepted.
-final class StatefulVerifier {
-    private let totp: Totp
-    private let lock = NSLock()
-    private var lastUsed: UInt64?
-
-    init(_ totp: Totp) { self.totp = totp }
-
-    func accept(code: String, at: UInt64) throws -> Match {
-        lock.lock()
-        defer { lock.unlock() }
-        let match = try totp.verifyAt(code: code, at: at, window: Window(behind: 1, ahead: 1), lastUsed: lastUsed)
-        lastUsed = match.step
-        return match
     }
 }
 
@@ -72,14 +53,6 @@ final class VerifyTests: XCTestCase {
         // The next step's code is still accepted.
         let next = try totp.generateAt(at: 60)
         XCTAssertEqual(try totp.verifyAt(code: next, at: 60, lastUsed: first.step), Match(step: 2, offset: 0))
-    }
-
-    func testStatefulVerifierAcceptsEachCodeOnce() throws {
-        let verifier = StatefulVerifier(try totp())
-        XCTAssertEqual(try verifier.accept(code: "287 082", at: 59).step, 1)
-        XCTAssertThrowsOtpError(try verifier.accept(code: "287082", at: 61)) {
-            if case .Replayed = $0 { return true } else { return false }
-        }
     }
 
     func testInputErrorsAreDistinctSwiftErrors() throws {
@@ -147,24 +120,5 @@ final class VerifyTests: XCTestCase {
             }
         }
         XCTAssertEqual(failures, [])
-    }
-
-    func testConcurrentReplayAcceptsExactlyOnce() throws {
-        let verifier = StatefulVerifier(try totp())
-        let lock = NSLock()
-        var accepted = 0
-        var replayed = 0
-        DispatchQueue.concurrentPerform(iterations: 64) { _ in
-            do {
-                _ = try verifier.accept(code: "287082", at: 59)
-                lock.lock(); accepted += 1; lock.unlock()
-            } catch OtpError.Replayed {
-                lock.lock(); replayed += 1; lock.unlock()
-            } catch {
-                XCTFail("unexpected \(error)")
-            }
-        }
-        XCTAssertEqual(accepted, 1)
-        XCTAssertEqual(replayed, 63)
     }
 }

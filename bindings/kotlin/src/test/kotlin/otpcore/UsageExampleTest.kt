@@ -1,7 +1,6 @@
 package otpcore
 
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.assertThrows
 import kotlin.test.assertEquals
 import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
@@ -10,28 +9,31 @@ import kotlin.test.assertTrue
 class UsageExampleTest {
     @Test
     fun enrolThenVerify() {
-        // --- usage example (the README's Quickstart, in Kotlin) ---
-        // 1. Enrollment: a fresh secret and the otpauth:// URI to show as a QR code.
+        // --- usage example (the README's Bindings section, in Kotlin) ---
+        // Enrollment: a fresh secret and the otpauth:// URI to show as a QR code.
         val secret = Secret.generate(Algorithm.SHA1)
         val provisioning = KeyUri.totp(secret, issuer = "ACME Co", account = "alice@example.com").toUriString()
-        // Store secret.exposeBase32() encrypted at rest, with lastUsed = null.
+        // Keep secret.exposeBase32() encrypted at rest; never log it.
 
-        // 2. Login: verify the code typed at unix time `now`, within ±1 step.
+        // Login: one verifier per process, shared by every thread.
+        val verifier = StatefulVerifier()
         val totp = Totp(secret)
-        val now = 1_700_000_000uL
-        val typed = totp.generateAt(now) // what the app shows
-        var lastUsed: ULong? = null // from your database
-        val match = totp.verifyAt(typed, now, lastUsed = lastUsed)
-        lastUsed = match.step // persist atomically before granting access
-
-        // 3. The same code again, even re-spaced, is a replay.
-        val respaced = typed.substring(0, 3) + " " + typed.substring(3)
-        assertThrows<OtpException.Replayed> { totp.verifyAt(respaced, now + 5uL, lastUsed = lastUsed) }
+        val now = 1_700_000_000uL // or verifyTotpNow(...) on the device clock
+        val typed = totp.generateAt(now) // what the user's app shows
+        val outcome = verifier.verifyTotp("alice:totp", totp, typed, now)
+        val message = when (outcome) {
+            is VerifyOutcome.Accepted -> "welcome (clock off by ${outcome.offset} steps)"
+            is VerifyOutcome.Throttled -> "too many attempts; retry in ${outcome.retryAfterSecs} s"
+            else -> "wrong code"
+        }
+        // The same code again is a replay, whichever thread sends it.
+        assertEquals(VerifyOutcome.Replayed, verifier.verifyTotp("alice:totp", totp, typed, now + 5uL))
         secret.close() // wipes the key in native memory
         // --- end usage example ---
 
         assertTrue(provisioning.startsWith("otpauth://totp/ACME%20Co:alice%40example.com?secret="))
-        assertEquals(Match(step = now / 30uL, offset = 0), match)
+        assertEquals(VerifyOutcome.Accepted(step = now / 30uL, offset = 0), outcome)
+        assertEquals("welcome (clock off by 0 steps)", message)
     }
 
     @Test
