@@ -8,4 +8,4 @@ VENV=${OTPCORE_CACHE:-/var/cache/otpcore}/venv
 export OTPCORE_SEED=${OTPCORE_SEED:-$RANDOM$RANDOM}
 echo "test-enroll: OTPCORE_SEED=$OTPCORE_SEED"
 cargo build --quiet --features cli --bin otpcore
-OTPCORE_BIN="$PWD/target/debug/otpcore" "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/interop "$@"
+OTPCORE_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/debug/otpcore" "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/interop "$@"
