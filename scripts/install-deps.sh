@@ -25,6 +25,9 @@ if ((${#missing[@]})); then
   service redis-server stop >/dev/null 2>&1 || true
   service postgresql stop >/dev/null 2>&1 || true
 fi
+# The store tests run PostgreSQL (which refuses root) as this system user; the
+# Debian package creates it, this keeps a machine where it was removed working.
+id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
 
 # Python: a private venv with pytest and pyotp (the differential-test oracle).
 if [ ! -x "$CACHE/venv/bin/pytest" ] || ! "$CACHE/venv/bin/python" -c 'import pyotp' 2>/dev/null; then

@@ -218,3 +218,29 @@ mod redis_faults {
         }
     }
 }
+
+#[cfg(feature = "postgres")]
+mod postgres_faults {
+    use std::sync::{Arc, Mutex};
+
+    use otpcore::{Guard, GuardConfig};
+
+    use crate::support::servers::PostgresServer;
+
+    /// Default durability (fsync, synchronous commit): a statement that returned
+    /// survives SIGKILL of the whole server, backends included.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_killed_mid_run_fails_closed_and_keeps_used_steps() {
+        let server = Arc::new(Mutex::new(PostgresServer::start()));
+        let conn = server.lock().unwrap().conn_str();
+        let store = crate::support::postgres_store(&conn, 4).await;
+        let guard = Arc::new(Guard::new(store, GuardConfig::default()).unwrap());
+        let (k, r) = (server.clone(), server.clone());
+        super::faults::kill_and_restart(
+            guard,
+            move || k.lock().unwrap().kill(),
+            move || r.lock().unwrap().restart(),
+        )
+        .await;
+    }
+}

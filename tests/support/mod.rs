@@ -60,3 +60,30 @@ pub async fn redis_connection(url: &str) -> redis::aio::ConnectionManager {
         .await
         .unwrap()
 }
+
+/// A PostgreSQL store over a pool of `connections`, migrated, failing fast
+/// while the server is down (2 s to connect, 5 s to wait for a connection).
+#[cfg(feature = "postgres")]
+pub async fn postgres_store(conn_str: &str, connections: usize) -> otpcore::store::PostgresStore {
+    use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+    use std::time::Duration;
+    let mut config: tokio_postgres::Config = conn_str.parse().unwrap();
+    config.connect_timeout(Duration::from_secs(2));
+    let manager = Manager::from_config(
+        config,
+        tokio_postgres::NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    let pool = Pool::builder(manager)
+        .max_size(connections)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(Duration::from_secs(5)))
+        .create_timeout(Some(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let store = otpcore::store::PostgresStore::new(pool);
+    store.migrate().await.unwrap();
+    store
+}
