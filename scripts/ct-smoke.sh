@@ -16,6 +16,11 @@ bound=10
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo build -q --release --example ct_verify
+
+# One measurement, judged. A CI machine may be loaded by other jobs: a leak shows
+# in every run, while scheduling noise seldom repeats, so a failed attempt is
+# measured once more before the verdict (both attempts are printed).
+attempt() {
 cargo run -q --release --example ct_verify | tee "$log"
 
 # Lines look like: bench otpcore_correct_vs_wrong ... : n == +0.195M, max t = +1.23, ...
@@ -36,3 +41,6 @@ awk -v bound="$bound" '
     if (!bad) printf "ct-smoke: ok: otpcore |t| <= %d on 4 class pairs; leaky fixture detected\n", bound
     exit bad
   }' "$log"
+}
+
+attempt || { echo "ct-smoke: first attempt failed; measuring again"; attempt; }
