@@ -83,10 +83,16 @@ impl ShardInner {
         }
     }
 
-    fn entry(&mut self, credential: &CredentialId) -> &mut Entry {
+    /// The credential's entry, created if absent. Looks up by `&str` first, so
+    /// the common case (the entry exists) allocates nothing.
+    fn entry(&mut self, credential: &CredentialId) -> Result<&mut Entry, StoreError> {
+        let key = credential.as_str();
+        if !self.entries.contains_key(key) {
+            self.entries.insert(Box::from(key), Entry::default());
+        }
         self.entries
-            .entry(Box::from(credential.as_str()))
-            .or_default()
+            .get_mut(key)
+            .ok_or(StoreError::kind_only(StoreErrorKind::InvalidData))
     }
 }
 
@@ -167,7 +173,7 @@ impl MemoryStore {
     ) -> Result<Gate, StoreError> {
         let mut shard = self.shard(credential)?;
         let gate = {
-            let entry = shard.entry(credential);
+            let entry = shard.entry(credential)?;
             match policy.check(entry.failures, entry.last_attempt, now) {
                 Err(retry_after) => Gate::Throttled { retry_after },
                 Ok(()) => {
@@ -183,7 +189,7 @@ impl MemoryStore {
 
     fn advance_now(&self, credential: &CredentialId, a: Advance) -> Result<Advanced, StoreError> {
         let mut shard = self.shard(credential)?;
-        let entry = shard.entry(credential);
+        let entry = shard.entry(credential)?;
         let won = entry.last_step.is_none_or(|last| last < a.step);
         if won {
             entry.last_step = Some(a.step);

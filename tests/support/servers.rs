@@ -160,6 +160,7 @@ pub struct RedisServer {
     binary: PathBuf,
     dir: PathBuf,
     port: u16,
+    extra: Vec<String>,
     process: Process,
 }
 
@@ -181,14 +182,22 @@ impl RedisServer {
     /// Starts redis-server with an append-only file fsynced on every write, so
     /// a killed server restarts with every acknowledged write.
     pub fn start() -> RedisServer {
+        Self::start_with(&[])
+    }
+
+    /// As [`RedisServer::start`], with extra command-line settings appended
+    /// (later settings override earlier ones, e.g. `["--appendonly", "no"]`).
+    pub fn start_with(extra: &[&str]) -> RedisServer {
         let binary = redis_binary();
         let dir = scratch_dir("redis");
         let port = free_port();
         let process = Process { child: None };
+        let extra = extra.iter().map(|s| s.to_string()).collect();
         let mut server = RedisServer {
             binary,
             dir,
             port,
+            extra,
             process,
         };
         server.restart();
@@ -233,7 +242,8 @@ impl RedisServer {
             "",
         ])
         .arg("--dir")
-        .arg(&self.dir);
+        .arg(&self.dir)
+        .args(&self.extra);
         let log = self.dir.join("server.log");
         self.process = Process::spawn(cmd, &log);
         let port = self.port;

@@ -1,0 +1,126 @@
+//! Stateful verification cost: the in-memory guard against the pure
+//! verification it wraps, and (feature `redis`) the Redis store's round trips
+//! against a private redis-server on loopback.
+//!
+//! `cargo bench --bench stateful --all-features`. Ids: `stateful/verify/<store>/<outcome>`,
+//! with `pure` the stateless `Totp::verify_at` for comparison.
+
+// A benchmark harness is not an input path: a failed setup should stop the run loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion};
+use otpcore::store::{CredentialId, MemoryStore};
+use otpcore::{Guard, GuardConfig, Secret, ThrottlePolicy, Totp, TotpConfig, Window};
+
+#[cfg(feature = "redis")]
+#[path = "../tests/support/servers.rs"]
+#[allow(dead_code)]
+mod servers;
+
+const T: u64 = 1_700_000_010;
+
+fn totp() -> Totp {
+    Totp::new(
+        &Secret::from_bytes(b"12345678901234567890").unwrap(),
+        TotpConfig::default(),
+    )
+}
+
+/// No back-off before the lockout (the benches never fail, but keep it simple).
+fn config() -> GuardConfig {
+    GuardConfig {
+        throttle: ThrottlePolicy::lockout_after(100).unwrap(),
+        ..GuardConfig::default()
+    }
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_millis(700))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    let t = totp();
+    let mut group = c.benchmark_group("stateful/verify");
+
+    // Each accepted verification needs a fresh step: the time advances by one
+    // period per iteration, and the code is computed in the untimed setup.
+    let mut at = T;
+    let mut fresh = move || {
+        at += 30;
+        (t.generate_at(at).unwrap().to_string(), at)
+    };
+    let t = totp();
+    group.bench_function("pure/ok", |b| {
+        b.iter_batched(
+            &mut fresh,
+            |(code, at)| black_box(t.verify_at(black_box(&code), at, Window::default(), None)),
+            BatchSize::SmallInput,
+        )
+    });
+    let guard = Guard::new(MemoryStore::new(), config()).unwrap();
+    let id = CredentialId::new("bench:totp").unwrap();
+    group.bench_function("memory/ok", |b| {
+        b.iter_batched(
+            &mut fresh,
+            // Not asserted Accepted: once in about a million steps the same digits
+            // come up at two consecutive steps, and the second is then a replay.
+            |(code, at)| black_box(guard.verify_totp_blocking(&id, &t, black_box(&code), at)),
+            BatchSize::SmallInput,
+        )
+    });
+    // A replay: the same scan, and the failure counted in advance is refunded.
+    let (code, at) = fresh();
+    let _ = guard.verify_totp_blocking(&id, &t, &code, at);
+    group.bench_function("memory/replayed", |b| {
+        b.iter(|| black_box(guard.verify_totp_blocking(&id, &t, black_box(&code), at)))
+    });
+
+    // Redis: two round trips (begin, then advance or refund) per verification.
+    // With `appendfsync always` each write waits for an fsync; without
+    // persistence, what remains is the loopback round trips and the scripts.
+    #[cfg(feature = "redis")]
+    for (name, extra) in [
+        ("redis-fsync", &[][..]),
+        ("redis-nopersist", &["--appendonly", "no"][..]),
+    ] {
+        let server = servers::RedisServer::start_with(extra);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let connection = rt.block_on(async {
+            redis::Client::open(server.url())
+                .unwrap()
+                .get_multiplexed_async_connection()
+                .await
+                .unwrap()
+        });
+        let guard = Guard::new(otpcore::store::RedisStore::new(connection), config()).unwrap();
+        let id = CredentialId::new("bench:redis").unwrap();
+        group.bench_function(format!("{name}/ok"), |b| {
+            b.iter_batched(
+                &mut fresh,
+                |(code, at)| {
+                    black_box(rt.block_on(guard.verify_totp(&id, &t, black_box(&code), at)))
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        let (code, at) = fresh();
+        let _ = rt.block_on(guard.verify_totp(&id, &t, &code, at));
+        group.bench_function(format!("{name}/replayed"), |b| {
+            b.iter(|| black_box(rt.block_on(guard.verify_totp(&id, &t, black_box(&code), at))))
+        });
+    }
+    group.finish();
+    c.final_summary();
+}
