@@ -18,11 +18,17 @@
 //! - `small_vs_large_code`: the correct code for (secret, time) pairs whose
 //!   expected code is below 1000 (three leading zeros) vs at least 900000.
 //!
+//! `control_wrong_vs_wrong` draws both classes the same way (random wrong codes):
+//! its `|t|` is the harness's own noise level. `diag_*` locate the difference that
+//! `correct_vs_wrong` shows: right code accepted vs the same right code refused as
+//! a replay, and a wrong code vs a replayed one (both refused).
+//!
 //! `leaky_*` run the same pairs against `tests/fixtures/leaky_verifier.rs`, an
 //! early-exit verifier kept to prove that the harness catches a leak.
 //!
 //! Samples per bench: `OTPCORE_CT_SAMPLES` (default 1,000,000). `scripts/ct-smoke.sh`
-//! runs a smaller version and checks the bounds.
+//! runs a smaller version and checks the bounds. Results and their reading are in
+//! SECURITY.md.
 
 // A measurement harness, not library code: its inputs are generated here.
 #![allow(
@@ -43,12 +49,34 @@ use otpcore::{Secret, Totp, TotpConfig, Window};
 const KEYS: usize = 64;
 const WINDOW: Window = Window::symmetric(1);
 
-/// One timed verification: which `Totp`, at what time, with what input.
+/// One timed verification: which `Totp`, at what time, with what input. The input
+/// is stored inline, not as a `String`: heap strings allocated in a different
+/// order for each class (the wrong codes are drawn between temporary allocations)
+/// could sit differently in memory and give the classes different cache behaviour.
 struct Case {
     class: Class,
     key: usize,
     at: u64,
-    input: String,
+    input: [u8; 10],
+    len: usize,
+}
+
+impl Case {
+    fn new(class: Class, key: usize, at: u64, text: &str) -> Self {
+        let mut input = [0u8; 10];
+        input[..text.len()].copy_from_slice(text.as_bytes());
+        Case {
+            class,
+            key,
+            at,
+            input,
+            len: text.len(),
+        }
+    }
+
+    fn input(&self) -> &str {
+        std::str::from_utf8(&self.input[..self.len]).unwrap()
+    }
 }
 
 fn samples() -> usize {
@@ -103,7 +131,7 @@ fn wrong_digit(rng: &mut BenchRng, totp: &Totp, at: u64, position: usize) -> Opt
 fn time(runner: &mut CtRunner, totps: &[Totp], cases: &[Case], use_leaky: bool) {
     for case in cases {
         let totp = &totps[case.key];
-        let (input, at) = (case.input.as_str(), case.at);
+        let (input, at) = (case.input(), case.at);
         if use_leaky {
             runner.run_one(case.class, || leaky::verify_at(totp, input, at, WINDOW));
         } else {
@@ -126,12 +154,7 @@ fn draw(
                 let key = rng.random_range(0..totps.len());
                 let at = random_time(rng);
                 if let Some(input) = make(rng, &totps[key], at, class) {
-                    break Case {
-                        class,
-                        key,
-                        at,
-                        input,
-                    };
+                    break Case::new(class, key, at, &input);
                 }
             }
         })
@@ -181,17 +204,23 @@ fn correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) 
 
 fn small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
     let totps = keys(rng);
-    // Codes below 1000 are one draw in a thousand: find a pool of (key, time)
-    // pairs of each kind first, then draw the samples from the pools.
+    // Codes below 1000 are one draw in a thousand: find pools of times first, then
+    // draw the samples from them. Every key has as many times in each pool, so the
+    // two classes differ in the code only, not in which key objects they use.
+    const PER_KEY: usize = 32;
     let (mut small, mut large) = (Vec::new(), Vec::new());
-    while small.len() < 256 || large.len() < 256 {
-        let key = rng.random_range(0..totps.len());
-        let at = random_time(rng);
-        let value = totps[key].generate_at(at).unwrap().value();
-        if value < 1_000 && small.len() < 256 {
-            small.push((key, at));
-        } else if value >= 900_000 && large.len() < 256 {
-            large.push((key, at));
+    for (key, totp) in totps.iter().enumerate() {
+        let (mut s, mut l) = (0, 0);
+        while s < PER_KEY || l < PER_KEY {
+            let at = random_time(rng);
+            let value = totp.generate_at(at).unwrap().value();
+            if value < 1_000 && s < PER_KEY {
+                small.push((key, at));
+                s += 1;
+            } else if value >= 900_000 && l < PER_KEY {
+                large.push((key, at));
+                l += 1;
+            }
         }
     }
     let cases: Vec<Case> = (0..samples())
@@ -203,15 +232,55 @@ fn small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: boo
             };
             let (key, at) = pool[rng.random_range(0..pool.len())];
             let input = totps[key].generate_at(at).unwrap().to_string();
-            Case {
-                class,
-                key,
-                at,
-                input,
-            }
+            Case::new(class, key, at, &input)
         })
         .collect();
     time(runner, &totps, &cases, use_leaky);
+}
+
+/// The null control: both classes are random wrong codes, so `|t|` here is the
+/// harness's own noise level on this machine.
+fn control_wrong_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, _| {
+        let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+        (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
+    });
+    time(runner, &totps, &cases, false);
+}
+
+/// Diagnostic: both classes contain the right code for a step in the window, but
+/// `last_used` refuses it in one class (`Replayed`) and not in the other (`Ok`);
+/// and wrong vs replayed: both refused, only one with a matching step.
+fn diag_correct_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
+    diag(runner, rng, true);
+}
+fn diag_wrong_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
+    diag(runner, rng, false);
+}
+fn diag(runner: &mut CtRunner, rng: &mut BenchRng, left_correct: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, class| {
+        match (class, left_correct) {
+            (Class::Left, true) | (Class::Right, _) => {
+                Some(totp.generate_at(at).unwrap().to_string())
+            }
+            (Class::Left, false) => {
+                let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+                (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
+            }
+        }
+    });
+    for case in &cases {
+        let totp = &totps[case.key];
+        let (input, at) = (case.input(), case.at);
+        let step = totp.step_at(at).unwrap();
+        let last_used = match case.class {
+            Class::Left => None,
+            Class::Right => Some(step),
+        };
+        runner.run_one(case.class, || totp.verify_at(input, at, WINDOW, last_used));
+    }
 }
 
 fn otpcore_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
@@ -240,6 +309,9 @@ fn leaky_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
 }
 
 ctbench_main!(
+    control_wrong_vs_wrong,
+    diag_correct_vs_replayed,
+    diag_wrong_vs_replayed,
     otpcore_first_vs_last_digit_wrong,
     otpcore_behind_vs_ahead,
     otpcore_correct_vs_wrong,
