@@ -1,17 +1,3 @@
-// PENDING: enable once the stores (issue 3, branch `stores`) are on main.
-// Then move this file to fuzz_targets/store.rs, drop these comment lines and add
-//
-//     [[bin]]
-//     name = "store"
-//     path = "fuzz_targets/store.rs"
-//     test = false
-//     doc = false
-//     bench = false
-//
-// to fuzz/Cargo.toml; scripts/fuzz-smoke.sh then picks it up by itself. Tested
-// against `stores` at cbeed5c: 440,948 runs, no failure; with the model's refund
-// deliberately broken it fails within seconds.
-//
 //! `MemoryStore` against a model: a `BTreeMap` of credential states that follows
 //! the `Store` contract (src/store/mod.rs) literally. Any sequence of operations
 //! on a few colliding credentials must give the answers the model predicts.
