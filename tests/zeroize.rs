@@ -64,13 +64,18 @@ unsafe impl GlobalAlloc for Spy {
 #[global_allocator]
 static GLOBAL: Spy = Spy;
 
-/// One test at a time: the counters are global.
+/// One test at a time, for the whole test: the counters and the armed flag are
+/// global, so a test's own setup (which may free secret-bearing strings) must not
+/// run while another test has the spy armed.
 static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Runs `f` with the spy armed and returns how many released blocks still held
 /// the secret.
 fn unwiped_blocks(f: impl FnOnce()) -> usize {
-    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     HITS.store(0, Ordering::SeqCst);
     ARMED.store(true, Ordering::SeqCst);
     f();
@@ -84,6 +89,7 @@ fn text(s: String) -> Zeroizing<String> {
 
 #[test]
 fn the_markers_are_right() {
+    let _serial = serial();
     let s = Secret::from_bytes(&RAW).unwrap();
     assert_eq!(s.expose_base32().as_bytes(), B32);
 }
@@ -91,6 +97,7 @@ fn the_markers_are_right() {
 /// The control: without it, a spy that never fires would pass every test.
 #[test]
 fn the_spy_sees_an_unwiped_buffer() {
+    let _serial = serial();
     assert_eq!(unwiped_blocks(|| drop(RAW.to_vec())), 1);
     assert_eq!(unwiped_blocks(|| drop(B32.to_vec())), 1);
     assert_eq!(unwiped_blocks(|| drop(Zeroizing::new(RAW.to_vec()))), 0);
@@ -98,6 +105,7 @@ fn the_spy_sees_an_unwiped_buffer() {
 
 #[test]
 fn secret_is_wiped_on_drop() {
+    let _serial = serial();
     let hits = unwiped_blocks(|| {
         let s = Secret::from_bytes(&RAW).unwrap();
         let copy = s.clone();
@@ -109,6 +117,7 @@ fn secret_is_wiped_on_drop() {
 
 #[test]
 fn base32_parsing_leaves_no_copy() {
+    let _serial = serial();
     // The inputs are made before the spy is armed: building them is the test's
     // business, and `format!` may reallocate.
     let b32 = text(String::from_utf8(B32.to_vec()).unwrap());
@@ -127,6 +136,7 @@ fn base32_parsing_leaves_no_copy() {
 
 #[test]
 fn generators_and_verifiers_leave_no_copy() {
+    let _serial = serial();
     let hits = unwiped_blocks(|| {
         let s = Secret::from_bytes(&RAW).unwrap();
         let totp = Totp::new(&s, TotpConfig::default());
@@ -143,6 +153,7 @@ fn generators_and_verifiers_leave_no_copy() {
 
 #[test]
 fn uri_building_leaves_no_copy() {
+    let _serial = serial();
     let hits = unwiped_blocks(|| {
         let s = Secret::from_bytes(&RAW).unwrap();
         // Long names: the URI outgrows any small first allocation.
@@ -157,6 +168,7 @@ fn uri_building_leaves_no_copy() {
 
 #[test]
 fn uri_parsing_leaves_no_copy() {
+    let _serial = serial();
     let b32 = std::str::from_utf8(B32).unwrap();
     let spaced = format!("{}%20{}+{}", &b32[..8], &b32[8..16], &b32[16..]);
     for secret in [
