@@ -43,6 +43,11 @@ impl Hotp {
         }
     }
 
+    /// The keyed HMAC, for the batch functions.
+    pub(crate) fn keyed_mac(&self) -> &KeyedMac {
+        &self.mac
+    }
+
     /// The parameters.
     #[must_use]
     pub fn config(&self) -> HotpConfig {

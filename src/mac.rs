@@ -1,37 +1,171 @@
-//! The keyed HMAC state and RFC 4226 §5.3 dynamic truncation.
+//! The keyed HMAC state: RFC 2104 with the key's pad blocks absorbed once.
+//!
+//! HMAC(K, m) = H((K0 ⊕ opad) ‖ H((K0 ⊕ ipad) ‖ m)). Both pad blocks depend only on
+//! the key, so [`KeyedMac::new`] compresses them once and keeps the two chaining
+//! states. An HOTP message (an 8-byte counter) fits in one block with its padding,
+//! and so does the inner digest, so every code then costs exactly two calls of the
+//! compression function and nothing else: no buffering, no `Clone` of a hasher, no
+//! allocation. [`crate::accel`] runs those calls, several codes at a time where the
+//! CPU allows it.
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
-use sha2::{Sha256, Sha512};
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::accel;
 use crate::{Algorithm, Secret};
 
-/// HMAC with the key already absorbed: the inner and outer pad blocks are compressed
-/// once, when the `Hotp`/`Totp` is built. Each code clones this state, so it costs
-/// two compression calls (inner message block, outer digest block), not four, and
-/// allocates nothing. The hash crates' `zeroize` feature wipes the state on drop.
-#[derive(Clone)]
-pub(crate) enum KeyedMac {
-    Sha1(Hmac<Sha1>),
-    Sha256(Hmac<Sha256>),
-    Sha512(Hmac<Sha512>),
+/// The chaining states after the inner (`K0 ⊕ ipad`) and outer (`K0 ⊕ opad`) key
+/// blocks.
+///
+/// # Security
+/// Either state is as good as the key for forging codes: both are wiped on drop
+/// and never printed (no `Debug`).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct Pads<S: Zeroize> {
+    pub(crate) inner: S,
+    pub(crate) outer: S,
 }
 
-// `new_from_slice` only fails for fixed-size-key MACs; HMAC takes keys of any length
-// (RFC 2104 §3), so the `Err` arm is unreachable for every input.
-#[allow(clippy::expect_used)]
-fn keyed<M: KeyInit>(key: &[u8]) -> M {
-    M::new_from_slice(key).expect("HMAC accepts keys of any length")
+/// HMAC with the key already absorbed, for one of the three hash functions.
+#[derive(Clone)]
+pub(crate) enum KeyedMac {
+    Sha1(Pads<[u32; 5]>),
+    Sha256(Pads<[u32; 8]>),
+    Sha512(Pads<[u64; 8]>),
+}
+
+const SHA1_IV: [u32; 5] = [
+    0x6745_2301,
+    0xefcd_ab89,
+    0x98ba_dcfe,
+    0x1032_5476,
+    0xc3d2_e1f0,
+];
+const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+const SHA512_IV: [u64; 8] = [
+    0x6a09_e667_f3bc_c908,
+    0xbb67_ae85_84ca_a73b,
+    0x3c6e_f372_fe94_f82b,
+    0xa54f_f53a_5f1d_36f1,
+    0x510e_527f_ade6_82d1,
+    0x9b05_688c_2b3e_6c1f,
+    0x1f83_d9ab_fb41_bd6b,
+    0x5be0_cd19_137e_2179,
+];
+
+/// `K0 ⊕ ipad` and `K0 ⊕ opad` (RFC 2104 §2) for a `B`-byte block: keys longer than
+/// a block are hashed first (`digest`), shorter ones are zero-padded. Every
+/// intermediate copy of the key is wiped when this returns.
+fn pad_blocks<const B: usize>(
+    key: &[u8],
+    digest: impl FnOnce(&[u8], &mut [u8; B]),
+) -> (Zeroizing<[u8; B]>, Zeroizing<[u8; B]>) {
+    let mut k0 = Zeroizing::new([0u8; B]);
+    if key.len() > B {
+        digest(key, &mut k0);
+    } else {
+        for (dst, src) in k0.iter_mut().zip(key) {
+            *dst = *src;
+        }
+    }
+    let mut ipad = Zeroizing::new([0x36u8; B]);
+    let mut opad = Zeroizing::new([0x5cu8; B]);
+    for ((i, o), k) in ipad.iter_mut().zip(opad.iter_mut()).zip(k0.iter()) {
+        *i ^= k;
+        *o ^= k;
+    }
+    (ipad, opad)
+}
+
+/// Writes `H(key)` into the front of `k0`, wiping the hasher's copy.
+fn hash_into<D: sha1::Digest>(key: &[u8], k0: &mut [u8]) {
+    let mut h = D::digest(key);
+    for (dst, src) in k0.iter_mut().zip(h.iter()) {
+        *dst = *src;
+    }
+    h.as_mut_slice().zeroize();
 }
 
 impl KeyedMac {
     pub(crate) fn new(secret: &Secret, algorithm: Algorithm) -> Self {
         let key = secret.expose_bytes();
         match algorithm {
-            Algorithm::Sha1 => KeyedMac::Sha1(keyed(key)),
-            Algorithm::Sha256 => KeyedMac::Sha256(keyed(key)),
-            Algorithm::Sha512 => KeyedMac::Sha512(keyed(key)),
+            Algorithm::Sha1 => {
+                let (ipad, opad) = pad_blocks::<64>(key, |k, k0| hash_into::<sha1::Sha1>(k, k0));
+                let mut pads = Pads {
+                    inner: SHA1_IV,
+                    outer: SHA1_IV,
+                };
+                sha1::block_api::compress(&mut pads.inner, core::slice::from_ref(&*ipad));
+                sha1::block_api::compress(&mut pads.outer, core::slice::from_ref(&*opad));
+                KeyedMac::Sha1(pads)
+            }
+            Algorithm::Sha256 => {
+                let (ipad, opad) = pad_blocks::<64>(key, |k, k0| hash_into::<sha2::Sha256>(k, k0));
+                let mut pads = Pads {
+                    inner: SHA256_IV,
+                    outer: SHA256_IV,
+                };
+                sha2::block_api::compress256(&mut pads.inner, core::slice::from_ref(&*ipad));
+                sha2::block_api::compress256(&mut pads.outer, core::slice::from_ref(&*opad));
+                KeyedMac::Sha256(pads)
+            }
+            Algorithm::Sha512 => {
+                let (ipad, opad) = pad_blocks::<128>(key, |k, k0| hash_into::<sha2::Sha512>(k, k0));
+                let mut pads = Pads {
+                    inner: SHA512_IV,
+                    outer: SHA512_IV,
+                };
+                sha2::block_api::compress512(&mut pads.inner, core::slice::from_ref(&*ipad));
+                sha2::block_api::compress512(&mut pads.outer, core::slice::from_ref(&*opad));
+                KeyedMac::Sha512(pads)
+            }
+        }
+    }
+
+    pub(crate) fn algorithm(&self) -> Algorithm {
+        match self {
+            KeyedMac::Sha1(_) => Algorithm::Sha1,
+            KeyedMac::Sha256(_) => Algorithm::Sha256,
+            KeyedMac::Sha512(_) => Algorithm::Sha512,
+        }
+    }
+
+    /// `out[i]` = the truncated HMAC of `counters[i]` under `macs[i]`, for the
+    /// first `out.len()` lanes (at most [`accel::MAX_LANES`]). Lanes that all use
+    /// SHA-1 (or all SHA-256) are computed side by side; anything else one by one.
+    pub(crate) fn truncated_lanes(macs: &[&KeyedMac], counters: &[u64], out: &mut [u32]) {
+        match macs.first() {
+            Some(KeyedMac::Sha1(first)) => {
+                let mut keys = [first; accel::MAX_LANES];
+                if uniform(&mut keys, macs, |m| match m {
+                    KeyedMac::Sha1(p) => Some(p),
+                    _ => None,
+                }) {
+                    return accel::sha1_lanes(&keys, counters, out);
+                }
+            }
+            Some(KeyedMac::Sha256(first)) => {
+                let mut keys = [first; accel::MAX_LANES];
+                if uniform(&mut keys, macs, |m| match m {
+                    KeyedMac::Sha256(p) => Some(p),
+                    _ => None,
+                }) {
+                    return accel::sha256_lanes(&keys, counters, out);
+                }
+            }
+            _ => {}
+        }
+        for ((mac, counter), out) in macs.iter().zip(counters).zip(out) {
+            *out = mac.truncated(*counter);
         }
     }
 
@@ -39,66 +173,101 @@ impl KeyedMac {
     /// (RFC 4226 §5.3 `DT(HMAC(K, C))`).
     #[inline]
     pub(crate) fn truncated(&self, counter: u64) -> u32 {
-        let msg = counter.to_be_bytes();
+        let mut out = [0u32; 1];
+        self.truncated_run(counter, &mut out);
+        let [value] = out;
+        value
+    }
+
+    /// `out[i]` = the truncated HMAC of counter `first + i` (wrapping; callers
+    /// ignore lanes past the last real step). All of `out` is computed, whatever
+    /// the values: the work depends only on `out.len()`.
+    #[inline]
+    pub(crate) fn truncated_run(&self, first: u64, out: &mut [u32]) {
         match self {
-            KeyedMac::Sha1(m) => dynamic_truncation(&finish(m, &msg)),
-            KeyedMac::Sha256(m) => dynamic_truncation(&finish(m, &msg)),
-            KeyedMac::Sha512(m) => dynamic_truncation(&finish(m, &msg)),
+            KeyedMac::Sha1(p) => accel::sha1_run(p, first, out),
+            KeyedMac::Sha256(p) => accel::sha256_run(p, first, out),
+            KeyedMac::Sha512(p) => accel::sha512_run(p, first, out),
         }
     }
 }
 
-#[inline]
-fn finish<M: Mac + Clone>(keyed: &M, msg: &[u8]) -> hmac::digest::Output<M> {
-    let mut mac = keyed.clone();
-    mac.update(msg);
-    mac.finalize().into_bytes()
-}
-
-/// RFC 4226 §5.3: take the low nibble of the last byte as an offset, read four bytes
-/// there big-endian, clear the top bit.
-///
-/// # Security
-/// The offset comes from the secret-keyed MAC. `mac[offset..offset + 4]` would be a
-/// memory access at a secret-dependent address (a cache-timing channel). Instead we
-/// read all sixteen possible windows and keep the one whose index equals the offset
-/// with `subtle`'s branch-free select, so the access pattern is the same for every key.
-#[inline]
-fn dynamic_truncation(mac: &[u8]) -> u32 {
-    let offset = mac.last().map_or(0, |b| b & 0x0f);
-    let mut out = 0u32;
-    for (index, window) in (0u8..16).zip(mac.windows(4)) {
-        let word = <[u8; 4]>::try_from(window).map_or(0, u32::from_be_bytes);
-        out = u32::conditional_select(&out, &word, index.ct_eq(&offset));
+/// Fills `keys` with each lane's pad states; `false` if some lane uses another
+/// hash function.
+fn uniform<'a, S: Zeroize>(
+    keys: &mut [&'a Pads<S>],
+    macs: &[&'a KeyedMac],
+    pads: impl Fn(&'a KeyedMac) -> Option<&'a Pads<S>>,
+) -> bool {
+    let mut all = true;
+    for (key, mac) in keys.iter_mut().zip(macs) {
+        match pads(mac) {
+            Some(p) => *key = p,
+            None => all = false,
+        }
     }
-    out & 0x7fff_ffff
+    all
 }
 
 #[cfg(test)]
+// Test arithmetic on small constants cannot overflow.
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+    use hmac::{Hmac, KeyInit, Mac};
 
+    fn reference<M: Mac + KeyInit>(key: &[u8], counter: u64) -> u32 {
+        let mut mac = <M as KeyInit>::new_from_slice(key).unwrap();
+        mac.update(&counter.to_be_bytes());
+        let out = mac.finalize().into_bytes();
+        let offset = usize::from(out[out.len() - 1] & 0x0f);
+        u32::from_be_bytes(out[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff
+    }
+
+    /// Key lengths around every block boundary, against the `hmac` crate.
     #[test]
-    fn rfc4226_section_5_4_example() {
-        // The worked example of RFC 4226 §5.4.
-        let hmac = [
-            0x1f, 0x86, 0x98, 0x69, 0x0e, 0x02, 0xca, 0x16, 0x61, 0x85, 0x50, 0xef, 0x7f, 0x19,
-            0xda, 0x8e, 0x94, 0x5b, 0x55, 0x5a,
-        ];
-        assert_eq!(dynamic_truncation(&hmac), 0x50ef_7f19);
+    fn agrees_with_the_hmac_crate() {
+        for len in [10usize, 16, 20, 63, 64, 65, 127, 128, 129, 200, 1024] {
+            let key: alloc::vec::Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
+            let secret = Secret::from_bytes_with_policy(&key, crate::SecretPolicy::Legacy).unwrap();
+            for counter in [0u64, 1, 59, 0x0123_4567_89ab_cdef, u64::MAX] {
+                let m = KeyedMac::new(&secret, Algorithm::Sha1);
+                assert_eq!(
+                    m.truncated(counter),
+                    reference::<Hmac<sha1::Sha1>>(&key, counter)
+                );
+                let m = KeyedMac::new(&secret, Algorithm::Sha256);
+                assert_eq!(
+                    m.truncated(counter),
+                    reference::<Hmac<sha2::Sha256>>(&key, counter)
+                );
+                let m = KeyedMac::new(&secret, Algorithm::Sha512);
+                assert_eq!(
+                    m.truncated(counter),
+                    reference::<Hmac<sha2::Sha512>>(&key, counter)
+                );
+            }
+        }
     }
 
     #[test]
-    fn every_offset_reads_its_own_window() {
-        for offset in 0..16u8 {
-            let mut mac = [0u8; 20];
-            for (i, b) in mac.iter_mut().enumerate() {
-                *b = i as u8 + 1;
+    fn runs_agree_with_single_codes() {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+            let m = KeyedMac::new(&secret, algorithm);
+            for len in 0..=accel::MAX_LANES {
+                for first in [0u64, 1_000, u64::MAX - 3] {
+                    let mut out = [0u32; accel::MAX_LANES];
+                    m.truncated_run(first, &mut out[..len]);
+                    for (i, v) in out[..len].iter().enumerate() {
+                        assert_eq!(
+                            *v,
+                            m.truncated(first.wrapping_add(i as u64)),
+                            "{algorithm} {len}"
+                        );
+                    }
+                }
             }
-            mac[19] = 0xf0 | offset;
-            let o = offset as usize;
-            let expected = u32::from_be_bytes([mac[o], mac[o + 1], mac[o + 2], mac[o + 3]]);
-            assert_eq!(dynamic_truncation(&mac), expected & 0x7fff_ffff);
         }
     }
 }

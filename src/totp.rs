@@ -71,6 +71,11 @@ impl Totp {
         }
     }
 
+    /// The keyed HMAC, for the batch functions.
+    pub(crate) fn keyed_mac(&self) -> &KeyedMac {
+        &self.mac
+    }
+
     /// The parameters.
     #[must_use]
     pub fn config(&self) -> TotpConfig {

@@ -5,6 +5,7 @@ use core::fmt;
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
+use crate::accel::MAX_LANES;
 use crate::mac::KeyedMac;
 use crate::{Code, CodeError, Digits, TimeError};
 
@@ -156,43 +157,132 @@ pub(crate) fn scan_with(
     window: Window,
     last_used: Option<u64>,
 ) -> Result<Match, VerifyError> {
-    window.candidates().ok_or(VerifyError::WindowTooLarge)?;
-    let code = parse(input)?;
-    let first = expected.saturating_sub(window.behind);
-    let last = expected.saturating_add(window.ahead);
+    let mut scan = Scan::start(input, parse, expected, window, last_used)?;
+    let mut values = [0u32; MAX_LANES];
+    // Candidates are computed up to `MAX_LANES` at a time (independent MACs that
+    // the CPU can overlap); how many at a time depends only on the public window.
+    while let Some((first, lanes)) = scan.next_run(MAX_LANES) {
+        let Some(run) = values.get_mut(..lanes) else {
+            break;
+        };
+        mac.truncated_run(first, run);
+        for value in run.iter() {
+            scan.fold(reduce(*value));
+        }
+    }
+    scan.finish()
+}
 
-    let mut accepted = Choice::from(0);
-    let mut replayed = Choice::from(0);
-    let mut best = 0u64;
-    // Security: every candidate is computed and compared, whether or not an earlier
-    // one matched. Returning at the first match would make the time depend on where
-    // (and whether) the right code sits in the window, which leaks the clock offset
-    // and lets a timing observer tell near misses apart (CVE-2022-29185 class).
-    for step in first..=last {
-        let candidate = reduce(mac.truncated(step));
+/// The constant-time state of one window scan, fed one reduced candidate per
+/// step in ascending order. Shared by [`scan_with`] and the batch API, so both
+/// decide identically.
+pub(crate) struct Scan {
+    code: u64,
+    expected: u64,
+    last_used: Option<u64>,
+    /// The next step to hand out in [`Scan::next_run`].
+    next: u64,
+    /// The step the next [`Scan::fold`] is for.
+    step: u64,
+    /// Candidates not yet handed out.
+    pending: usize,
+    accepted: Choice,
+    replayed: Choice,
+    best: u64,
+}
+
+impl Scan {
+    /// Checks the window and parses the input: the only early exits, and they
+    /// depend on public data alone (the window size and the input's format).
+    pub(crate) fn start(
+        input: &str,
+        parse: impl FnOnce(&str) -> Result<u64, CodeError>,
+        expected: u64,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Self, VerifyError> {
+        window.candidates().ok_or(VerifyError::WindowTooLarge)?;
+        let code = parse(input)?;
+        let first = expected.saturating_sub(window.behind);
+        let last = expected.saturating_add(window.ahead);
+        // `last - first` is at most `Window::MAX_SPAN`, checked above.
+        let pending = usize::try_from(last.abs_diff(first))
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        Ok(Scan {
+            code,
+            expected,
+            last_used,
+            next: first,
+            step: first,
+            pending,
+            accepted: Choice::from(0),
+            replayed: Choice::from(0),
+            best: 0,
+        })
+    }
+
+    /// The next `(first step, count)` of at most `max` candidates to compute, or
+    /// `None` when every candidate has been handed out.
+    pub(crate) fn next_run(&mut self, max: usize) -> Option<(u64, usize)> {
+        let lanes = self.pending.min(max);
+        if lanes == 0 {
+            return None;
+        }
+        let first = self.next;
+        self.next = first.wrapping_add(u64::try_from(lanes).unwrap_or(u64::MAX));
+        self.pending = self.pending.saturating_sub(lanes);
+        Some((first, lanes))
+    }
+
+    /// Whether every candidate has been handed out by [`Scan::next_run`].
+    pub(crate) fn exhausted(&self) -> bool {
+        self.pending == 0
+    }
+
+    /// Folds in the next candidate step's code, already reduced from its
+    /// truncated HMAC like the input was parsed.
+    ///
+    /// # Security
+    /// Every candidate is folded, whether or not an earlier one matched: returning
+    /// at the first match would make the time depend on where (and whether) the
+    /// right code sits in the window, which leaks the clock offset and lets a
+    /// timing observer tell near misses apart (CVE-2022-29185 class). Nothing here
+    /// branches on `candidate` or on the comparison.
+    #[inline]
+    pub(crate) fn fold(&mut self, candidate: u64) {
+        let step = self.step;
         // Constant-time equality of the secret-derived candidate with the input.
-        let hit = candidate.ct_eq(&code);
+        let hit = candidate.ct_eq(&self.code);
         // `last_used` and `step` are public; still fold them in as a `Choice` so the
         // secret-dependent `hit` never meets a branch.
-        let fresh = Choice::from(u8::from(last_used.is_none_or(|used| step > used)));
+        let fresh = Choice::from(u8::from(self.last_used.is_none_or(|used| step > used)));
         let take = hit & fresh;
         // Ascending order plus an unconditional select: the newest acceptable step
         // wins when the same digits occur twice in the window.
-        best = u64::conditional_select(&best, &step, take);
-        accepted |= take;
-        replayed |= hit & !fresh;
+        self.best = u64::conditional_select(&self.best, &step, take);
+        self.accepted |= take;
+        self.replayed |= hit & !fresh;
+        self.step = step.wrapping_add(1);
     }
 
-    // Computed whatever the outcome, and without a branch: where in the window the
-    // match sits (before or after the expected step) is not the observer's to time.
-    let offset = offset(best, expected);
-    // Only now, after the whole window has been scanned, is the outcome branched on.
-    if bool::from(accepted) {
-        Ok(Match { step: best, offset })
-    } else if bool::from(replayed) {
-        Err(VerifyError::Replayed)
-    } else {
-        Err(VerifyError::Mismatch)
+    /// The outcome. Only now, after the whole window has been folded, is it
+    /// branched on.
+    pub(crate) fn finish(self) -> Result<Match, VerifyError> {
+        // Computed whatever the outcome, and without a branch: where in the window
+        // the match sits (before or after the expected step) is not the observer's
+        // to time.
+        let offset = offset(self.best, self.expected);
+        if bool::from(self.accepted) {
+            Ok(Match {
+                step: self.best,
+                offset,
+            })
+        } else if bool::from(self.replayed) {
+            Err(VerifyError::Replayed)
+        } else {
+            Err(VerifyError::Mismatch)
+        }
     }
 }
 

@@ -5,31 +5,34 @@
 //! verification with SHA-1, a window of three steps (±1) and a correct code.
 //! `scripts/bench-report.py` turns `target/criterion` into the README table and chart.
 
-// A benchmark harness is not an input path: a failed setup should stop the run loudly.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
-
 use std::time::Duration;
 
+use criterion::measurement::Measurement;
 use criterion::Criterion;
 
+mod batch;
+mod clock;
 mod fixtures;
 mod otp;
 mod peers;
 
 fn main() {
+    if std::env::var_os("OTPCORE_BENCH_CLOCK").is_some_and(|v| v == "thread") {
+        run(Criterion::default().with_measurement(clock::ThreadTime));
+    } else {
+        run(Criterion::default());
+    }
+}
+
+fn run<M: Measurement + 'static>(c: Criterion<M>) {
     // Short, repeatable runs: every id is a tight loop of nanoseconds, so two
     // seconds of samples give tight intervals. Command-line flags still override.
-    let mut c = Criterion::default()
+    let mut c = c
         .warm_up_time(Duration::from_millis(700))
         .measurement_time(Duration::from_secs(2))
         .configure_from_args();
     otp::bench(&mut c);
+    batch::bench(&mut c);
     peers::bench(&mut c);
     c.final_summary();
 }

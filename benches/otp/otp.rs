@@ -2,6 +2,7 @@
 
 use std::hint::black_box;
 
+use criterion::measurement::Measurement;
 use criterion::Criterion;
 use otpcore::{Code, Digits, Hotp, HotpConfig, KeyUri, Secret, Window};
 
@@ -10,7 +11,7 @@ use crate::fixtures::{codes, key, totp, window, ALGORITHMS, AT};
 /// Window sizes in candidate steps: exact, ±1 (the default), ±2, ±5, ±10.
 const WINDOWS: [u64; 5] = [1, 3, 5, 11, 21];
 
-pub fn bench(c: &mut Criterion) {
+pub fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let mut g = c.benchmark_group("totp");
     for (algorithm, name) in ALGORITHMS {
         for d in [6, 8, 10] {

@@ -17,12 +17,13 @@
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use criterion::measurement::Measurement;
 use criterion::Criterion;
 use otpcore::{Algorithm, Digits};
 
 use crate::fixtures::{codes, key, totp, window, AT};
 
-pub fn bench(c: &mut Criterion) {
+pub fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let mut g = c.benchmark_group("peers");
     for (algorithm, name) in [(Algorithm::Sha1, "sha1"), (Algorithm::Sha256, "sha256")] {
         let secret = key(algorithm);

@@ -1,0 +1,184 @@
+//! HMAC-SHA-1 with the x86 SHA extensions, up to four codes interleaved.
+//!
+//! One SHA-1 compression is a chain of twenty `sha1rnds4` instructions, each
+//! waiting for the previous one: a single code is bound by their latency, not by
+//! the execution units. The candidates of a verification window (or the codes of
+//! a batch) are independent, so this kernel runs `N` of them in lock-step,
+//! round by round; the CPU overlaps the `N` chains and `N` codes cost little more
+//! than one.
+//!
+//! The instruction sequence follows RustCrypto's `sha1` x86 backend (the same
+//! round and message-schedule macros), with every step applied to `N` streams.
+//! Safe code: the intrinsics are safe inside a function compiled for their target
+//! features; only the call into such a function needs the CPU check
+//! (`super::dispatch`).
+
+// `s` below is always a loop counter under the const `N`, the length of every
+// array it indexes: the bounds checks are statically dead.
+#![allow(clippy::indexing_slicing)]
+
+use core::arch::x86_64::{
+    __m128i, _mm_add_epi32, _mm_extract_epi32, _mm_or_si128, _mm_set_epi32, _mm_setzero_si128,
+    _mm_sha1msg1_epu32, _mm_sha1msg2_epu32, _mm_sha1nexte_epu32, _mm_sha1rnds4_epu32,
+    _mm_xor_si128,
+};
+
+use super::{SHA1_INNER_BITS, SHA1_OUTER_BITS};
+
+/// The bits of a `u32` as the `i32` the intrinsics take.
+#[allow(clippy::cast_possible_wrap)]
+const fn bits(x: u32) -> i32 {
+    x as i32
+}
+
+/// The `u32` bits of an `i32` lane.
+#[allow(clippy::cast_sign_loss)]
+const fn word(x: i32) -> u32 {
+    x as u32
+}
+
+/// `y = sha1rnds4(x, sha1nexte(y, w), K)` for every stream: four rounds.
+macro_rules! rounds4 {
+    ($n:ident, $x:ident, $y:ident, $w:ident, $k:literal) => {
+        for s in 0..$n {
+            $y[s] = _mm_sha1rnds4_epu32($x[s], _mm_sha1nexte_epu32($y[s], $w[s]), $k);
+        }
+    };
+}
+
+/// Four more message words from the previous sixteen, then four rounds.
+macro_rules! schedule_rounds4 {
+    ($n:ident, $x:ident, $y:ident, $w0:ident, $w1:ident, $w2:ident, $w3:ident, $w4:ident, $k:literal) => {
+        for s in 0..$n {
+            $w4[s] = _mm_sha1msg2_epu32(
+                _mm_xor_si128(_mm_sha1msg1_epu32($w0[s], $w1[s]), $w2[s]),
+                $w3[s],
+            );
+        }
+        rounds4!($n, $x, $y, $w4, $k);
+    };
+}
+
+/// One SHA-1 compression of one block per stream. `abcd` holds `a` in the top
+/// lane (the layout `sha1rnds4` uses), `e` holds `e` in the top lane and zeros
+/// below; `block[s]` is the message as four vectors of big-endian words, first
+/// word in the top lane. Returns the new `(abcd, e)`, same layout.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+fn compress<const N: usize>(
+    abcd: [__m128i; N],
+    e: [__m128i; N],
+    block: [[__m128i; 4]; N],
+) -> ([__m128i; N], [__m128i; N]) {
+    let zero = _mm_setzero_si128();
+    let mut w0 = [zero; N];
+    let mut w1 = [zero; N];
+    let mut w2 = [zero; N];
+    let mut w3 = [zero; N];
+    let mut w4 = [zero; N];
+    for s in 0..N {
+        [w0[s], w1[s], w2[s], w3[s]] = block[s];
+    }
+    let mut h0 = abcd;
+    let mut h1 = [zero; N];
+    for s in 0..N {
+        h1[s] = _mm_sha1rnds4_epu32(h0[s], _mm_add_epi32(e[s], w0[s]), 0);
+    }
+    // Rounds 0..20
+    rounds4!(N, h1, h0, w1, 0);
+    rounds4!(N, h0, h1, w2, 0);
+    rounds4!(N, h1, h0, w3, 0);
+    schedule_rounds4!(N, h0, h1, w0, w1, w2, w3, w4, 0);
+    // Rounds 20..40
+    schedule_rounds4!(N, h1, h0, w1, w2, w3, w4, w0, 1);
+    schedule_rounds4!(N, h0, h1, w2, w3, w4, w0, w1, 1);
+    schedule_rounds4!(N, h1, h0, w3, w4, w0, w1, w2, 1);
+    schedule_rounds4!(N, h0, h1, w4, w0, w1, w2, w3, 1);
+    schedule_rounds4!(N, h1, h0, w0, w1, w2, w3, w4, 1);
+    // Rounds 40..60
+    schedule_rounds4!(N, h0, h1, w1, w2, w3, w4, w0, 2);
+    schedule_rounds4!(N, h1, h0, w2, w3, w4, w0, w1, 2);
+    schedule_rounds4!(N, h0, h1, w3, w4, w0, w1, w2, 2);
+    schedule_rounds4!(N, h1, h0, w4, w0, w1, w2, w3, 2);
+    schedule_rounds4!(N, h0, h1, w0, w1, w2, w3, w4, 2);
+    // Rounds 60..80
+    schedule_rounds4!(N, h1, h0, w1, w2, w3, w4, w0, 3);
+    schedule_rounds4!(N, h0, h1, w2, w3, w4, w0, w1, 3);
+    schedule_rounds4!(N, h1, h0, w3, w4, w0, w1, w2, 3);
+    schedule_rounds4!(N, h0, h1, w4, w0, w1, w2, w3, 3);
+    schedule_rounds4!(N, h1, h0, w0, w1, w2, w3, w4, 3);
+
+    let mut out_abcd = [zero; N];
+    let mut out_e = [zero; N];
+    for s in 0..N {
+        out_abcd[s] = _mm_add_epi32(abcd[s], h0[s]);
+        // `sha1nexte` adds into the top lane and passes the lower three lanes of
+        // its second operand (zeros) through.
+        out_e[s] = _mm_sha1nexte_epu32(h1[s], e[s]);
+    }
+    (out_abcd, out_e)
+}
+
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+fn load(state: &[u32; 5]) -> (__m128i, __m128i) {
+    let [a, b, c, d, e] = *state;
+    (
+        _mm_set_epi32(bits(a), bits(b), bits(c), bits(d)),
+        _mm_set_epi32(bits(e), 0, 0, 0),
+    )
+}
+
+/// HMAC-SHA-1 of the big-endian `counters[s]` under the key whose pad states are
+/// `inner[s]`, `outer[s]`: the outer digest as five words, for each stream.
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) fn hmac_sha1<const N: usize>(
+    inner: [&[u32; 5]; N],
+    outer: [&[u32; 5]; N],
+    counters: [u64; N],
+) -> [[u32; 5]; N] {
+    let zero = _mm_setzero_si128();
+    let pad_bit = bits(0x8000_0000);
+    let mut abcd = [zero; N];
+    let mut e = [zero; N];
+    let mut block = [[zero; 4]; N];
+
+    // Inner block: the counter, the 0x80 padding byte, zeros, the bit length.
+    for s in 0..N {
+        (abcd[s], e[s]) = load(inner[s]);
+        #[allow(clippy::cast_possible_truncation)]
+        let (hi, lo) = ((counters[s] >> 32) as u32, counters[s] as u32);
+        block[s] = [
+            _mm_set_epi32(bits(hi), bits(lo), pad_bit, 0),
+            zero,
+            zero,
+            _mm_set_epi32(0, 0, 0, bits(SHA1_INNER_BITS)),
+        ];
+    }
+    let (digest_abcd, digest_e) = compress(abcd, e, block);
+
+    // Outer block: the inner digest, which the state layout already holds in
+    // message order (a in the top lane; e in the top lane over zeros), then padding.
+    for s in 0..N {
+        (abcd[s], e[s]) = load(outer[s]);
+        block[s] = [
+            digest_abcd[s],
+            _mm_or_si128(digest_e[s], _mm_set_epi32(0, pad_bit, 0, 0)),
+            zero,
+            _mm_set_epi32(0, 0, 0, bits(SHA1_OUTER_BITS)),
+        ];
+    }
+    let (mac_abcd, mac_e) = compress(abcd, e, block);
+
+    let mut out = [[0u32; 5]; N];
+    for s in 0..N {
+        out[s] = [
+            word(_mm_extract_epi32(mac_abcd[s], 3)),
+            word(_mm_extract_epi32(mac_abcd[s], 2)),
+            word(_mm_extract_epi32(mac_abcd[s], 1)),
+            word(_mm_extract_epi32(mac_abcd[s], 0)),
+            word(_mm_extract_epi32(mac_e[s], 3)),
+        ];
+    }
+    out
+}
