@@ -115,6 +115,18 @@ def tables(data):
         lines.append(f"| {alg.upper().replace('SHA', 'SHA-')} | {cells} |")
     lines.append("")
 
+    lines.append("| stateful verify ±1 (`Guard` + `MemoryStore`) | right code | wrong code | plain `verify_at`, wrong |")
+    lines.append("|---|---:|---:|---:|")
+    for alg in ["sha1", "sha256", "sha512"]:
+        ok = get(f"store/verify/memory/{alg}/window=3/ok")
+        wrong = get(f"store/verify/memory/{alg}/window=3/wrong")
+        plain = get(f"totp/verify/{alg}/window=3/wrong")
+        if ok is None or wrong is None:
+            continue
+        cells = " | ".join(ns(v) if v is not None else "" for v in (ok, wrong, plain))
+        lines.append(f"| {alg.upper().replace('SHA', 'SHA-')} | {cells} |")
+    lines.append("")
+
     lines.append("| batch (per code) | n | one call each | batch API | speed-up | batch codes/s |")
     lines.append("|---|---:|---:|---:|---:|---:|")
     for alg in ["sha1", "sha256"]:

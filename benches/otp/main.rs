@@ -15,6 +15,7 @@ mod clock;
 mod fixtures;
 mod otp;
 mod peers;
+mod store;
 
 fn main() {
     if std::env::var_os("OTPCORE_BENCH_CLOCK").is_some_and(|v| v == "thread") {
@@ -33,6 +34,7 @@ fn run<M: Measurement + 'static>(c: Criterion<M>) {
         .configure_from_args();
     otp::bench(&mut c);
     batch::bench(&mut c);
+    store::bench(&mut c);
     peers::bench(&mut c);
     c.final_summary();
 }
