@@ -5,6 +5,12 @@
 //! schedule sequence follows RustCrypto's `sha2` x86 backend, applied to `N`
 //! streams at each step. Safe code inside `#[target_feature]` functions; the CPU
 //! check is in `super::dispatch`.
+//!
+//! # Security
+//! Constant time by construction: a fixed sequence of instructions for any key,
+//! counter and result — no branch on data, no memory access at a data-dependent
+//! address, no division. The pad states are read into registers, never copied
+//! to a buffer of ours (register spills are the compiler's, as everywhere).
 
 // `s` is always a loop counter under the const `N`, the length of every array it
 // indexes; `r` indexes the 64-entry constant table with `4 * r + 3 < 64`.
