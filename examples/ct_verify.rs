@@ -18,6 +18,11 @@
 //! - `small_vs_large_code`: the correct code for (secret, time) pairs whose
 //!   expected code is below 1000 (three leading zeros) vs at least 900000.
 //!
+//! `batch_*` time [`verify_batch`] over a batch of [`BATCH`] requests (the SIMD
+//! lanes path where the CPU has one): one request is the sample's, drawn as in the
+//! pair of the same name above; the others are the same fixed wrong codes in every
+//! sample. The sample's request sits at a position that varies with its key.
+//!
 //! `control_wrong_vs_wrong` draws both classes the same way (random wrong codes):
 //! its `|t|` is the harness's own noise level. `diag_*` locate the difference that
 //! `correct_vs_wrong` shows: right code accepted vs the same right code refused as
@@ -44,10 +49,12 @@ mod leaky;
 
 use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
-use otpcore::{Secret, Totp, TotpConfig, Window};
+use otpcore::{verify_batch, Match, Secret, Totp, TotpConfig, VerifyRequest, Window};
 
 const KEYS: usize = 64;
 const WINDOW: Window = Window::symmetric(1);
+/// Requests per timed batch: one AVX-512 group of sixteen lanes.
+const BATCH: usize = 16;
 
 /// One timed verification: which `Totp`, at what time, with what input. The input
 /// is stored inline, not as a `String`: heap strings allocated in a different
@@ -137,6 +144,42 @@ fn time(runner: &mut CtRunner, totps: &[Totp], cases: &[Case], use_leaky: bool) 
         } else {
             runner.run_one(case.class, || totp.verify_at(input, at, WINDOW, None));
         }
+    }
+}
+
+/// Time every case inside a batch of [`BATCH`] requests: the case's request at
+/// position `key % BATCH`, fixed wrong codes for fixed keys in the other slots.
+fn time_batch(runner: &mut CtRunner, rng: &mut BenchRng, totps: &[Totp], cases: &[Case]) {
+    let fillers: Vec<(usize, u64, String)> = (0..BATCH)
+        .map(|_| {
+            let key = rng.random_range(0..totps.len());
+            let at = random_time(rng);
+            loop {
+                let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+                if !window_codes(&totps[key], at).contains(&wrong) {
+                    break (key, at, wrong);
+                }
+            }
+        })
+        .collect();
+    let mut requests: Vec<VerifyRequest<'_>> = fillers
+        .iter()
+        .map(|(key, at, code)| VerifyRequest::totp(&totps[*key], code, *at, WINDOW, None))
+        .collect();
+    let results = std::cell::RefCell::new([Ok(Match { step: 0, offset: 0 }); BATCH]);
+    for case in cases {
+        let position = case.key % BATCH;
+        requests[position] =
+            VerifyRequest::totp(&totps[case.key], case.input(), case.at, WINDOW, None);
+        // The results stay where `verify_batch` wrote them. Returning them from the
+        // closure would copy them inside the timed region, and that copy is a read
+        // of just-stored `Ok`/`Err` values whose store-to-load forwarding differs
+        // by variant: the caller's reading of the outcome, not the verification.
+        runner.run_one(case.class, || {
+            verify_batch(&requests, &mut results.borrow_mut()[..])
+        });
+        let (key, at, code) = &fillers[position];
+        requests[position] = VerifyRequest::totp(&totps[*key], code, *at, WINDOW, None);
     }
 }
 
@@ -283,6 +326,46 @@ fn diag(runner: &mut CtRunner, rng: &mut BenchRng, left_correct: bool) {
     }
 }
 
+fn batch_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, class| match class {
+        Class::Left => Some(totp.generate_at(at).unwrap().to_string()),
+        Class::Right => {
+            let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+            (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
+        }
+    });
+    time_batch(runner, rng, &totps, &cases);
+}
+
+fn batch_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |_, totp, at, class| {
+        let codes = window_codes(totp, at);
+        let (behind, ahead) = (&codes[0], &codes[2]);
+        if codes.iter().filter(|c| *c == behind || *c == ahead).count() != 2 {
+            return None;
+        }
+        Some(match class {
+            Class::Left => behind.clone(),
+            Class::Right => ahead.clone(),
+        })
+    });
+    time_batch(runner, rng, &totps, &cases);
+}
+
+fn batch_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, class| {
+        let position = match class {
+            Class::Left => 0,
+            Class::Right => 5,
+        };
+        wrong_digit(rng, totp, at, position)
+    });
+    time_batch(runner, rng, &totps, &cases);
+}
+
 fn otpcore_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
     first_vs_last_digit_wrong(runner, rng, false);
 }
@@ -310,6 +393,9 @@ fn leaky_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
 
 ctbench_main!(
     control_wrong_vs_wrong,
+    batch_correct_vs_wrong,
+    batch_behind_vs_ahead,
+    batch_first_vs_last_digit_wrong,
     diag_correct_vs_replayed,
     diag_wrong_vs_replayed,
     otpcore_first_vs_last_digit_wrong,

@@ -417,7 +417,7 @@ fn fold_lanes(
             Some(_) => {
                 if let Some(slot) = entry.take() {
                     if let Some(result) = results.get_mut(slot.request) {
-                        *result = slot.scan.finish();
+                        slot.scan.finish_into(result);
                     }
                 }
             }

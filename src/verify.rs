@@ -189,6 +189,9 @@ pub(crate) struct Scan {
     accepted: Choice,
     replayed: Choice,
     best: u64,
+    /// `best - expected`, kept up to date in [`Scan::fold`] so that
+    /// [`Scan::finish`] has nothing left to compute on either outcome.
+    best_offset: i64,
 }
 
 impl Scan {
@@ -219,6 +222,7 @@ impl Scan {
             accepted: Choice::from(0),
             replayed: Choice::from(0),
             best: 0,
+            best_offset: 0,
         })
     }
 
@@ -261,27 +265,57 @@ impl Scan {
         // Ascending order plus an unconditional select: the newest acceptable step
         // wins when the same digits occur twice in the window.
         self.best = u64::conditional_select(&self.best, &step, take);
+        // Where in the window the match sits is selected the same way, so it is
+        // computed for every candidate whatever the outcome, without a branch on
+        // its sign.
+        self.best_offset =
+            i64::conditional_select(&self.best_offset, &offset(step, self.expected), take);
         self.accepted |= take;
         self.replayed |= hit & !fresh;
         self.step = step.wrapping_add(1);
     }
 
-    /// The outcome. Only now, after the whole window has been folded, is it
-    /// branched on.
+    /// The outcome: the only branch on it, after the whole window has been folded.
+    ///
+    /// # Security
+    /// The result is public (the caller learns it), but how long it takes to
+    /// produce must not depend on it beyond what cannot be avoided. Everything
+    /// either outcome needs is ready before the branch (step and offset were
+    /// selected in [`Scan::fold`], the kind of refusal is selected here), so each
+    /// side only stores registers. Selecting between whole `Result`s built in
+    /// memory was tried and is worse: the copy out of the chosen slot meets
+    /// store-to-load forwarding that differs per variant (SECURITY.md).
+    /// [`Scan::finish`] into a result slot, without a branch on the outcome: the
+    /// batch path finishes many scans in a row, where a branch would be predicted
+    /// from the neighbours' outcomes and so cost more for the odd one out (an
+    /// accepted code among refused ones: dudect |t| = 22 to 113 on
+    /// `batch_correct_vs_wrong` with a branch).
+    pub(crate) fn finish_into(self, out: &mut Result<Match, VerifyError>) {
+        let refused = core::hint::select_unpredictable(
+            bool::from(self.replayed),
+            VerifyError::Replayed,
+            VerifyError::Mismatch,
+        );
+        let accepted = Ok(Match {
+            step: self.best,
+            offset: self.best_offset,
+        });
+        *out = core::hint::select_unpredictable(bool::from(self.accepted), accepted, Err(refused));
+    }
+
     pub(crate) fn finish(self) -> Result<Match, VerifyError> {
-        // Computed whatever the outcome, and without a branch: where in the window
-        // the match sits (before or after the expected step) is not the observer's
-        // to time.
-        let offset = offset(self.best, self.expected);
+        let refused = core::hint::select_unpredictable(
+            bool::from(self.replayed),
+            VerifyError::Replayed,
+            VerifyError::Mismatch,
+        );
         if bool::from(self.accepted) {
             Ok(Match {
                 step: self.best,
-                offset,
+                offset: self.best_offset,
             })
-        } else if bool::from(self.replayed) {
-            Err(VerifyError::Replayed)
         } else {
-            Err(VerifyError::Mismatch)
+            Err(refused)
         }
     }
 }

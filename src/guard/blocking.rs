@@ -1,5 +1,11 @@
-//! Blocking entry points for a [`Guard`] over a [`MemoryStore`], whose futures
-//! are always ready: what synchronous callers and the language bindings use.
+//! Blocking entry points for a [`Guard`] over a [`MemoryStore`]: what synchronous
+//! callers and the language bindings use.
+//!
+//! A verification here holds its credential's shard lock from the throttle check
+//! to the compare-and-set, so it costs one lock and one hash lookup, not one per
+//! store operation (the async methods, shared with every [`Store`](crate::store::Store),
+//! take three). Both paths run the same guard logic (`Session`) and lock the same
+//! shards, so they can be mixed on one store.
 
 use core::future::Future;
 use core::pin::pin;
@@ -9,7 +15,7 @@ use std::task::Wake;
 use std::thread::{self, Thread};
 
 use super::{Guard, Outcome};
-use crate::store::{CredentialId, MemoryStore, State, StoreError};
+use crate::store::{CredentialId, Entry, MemoryStore, State, StoreError};
 use crate::{Hotp, Totp};
 
 impl Guard<MemoryStore> {
@@ -21,7 +27,9 @@ impl Guard<MemoryStore> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        block_on(self.verify_totp(credential, totp, input, at))
+        self.locked(credential, at, |mut entry| {
+            block_on(self.totp_flow(&mut entry, totp, input, at))
+        })
     }
 
     /// [`Guard::verify_hotp`] without an async runtime.
@@ -32,7 +40,9 @@ impl Guard<MemoryStore> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        block_on(self.verify_hotp(credential, hotp, input, at))
+        self.locked(credential, at, |mut entry| {
+            block_on(self.hotp_flow(&mut entry, hotp, input, at))
+        })
     }
 
     /// [`Guard::resync_hotp`] without an async runtime.
@@ -44,7 +54,9 @@ impl Guard<MemoryStore> {
         second: &str,
         at: u64,
     ) -> Outcome {
-        block_on(self.resync_hotp(credential, hotp, first, second, at))
+        self.locked(credential, at, |mut entry| {
+            block_on(self.resync_flow(&mut entry, hotp, [first, second], at))
+        })
     }
 
     /// [`Guard::reset`] without an async runtime.
@@ -72,6 +84,21 @@ impl Guard<MemoryStore> {
     }
 }
 
+impl Guard<MemoryStore> {
+    /// Runs `verify` on the credential's entry under its shard's lock; a store
+    /// error (a poisoned lock) fails closed.
+    fn locked(
+        &self,
+        credential: &CredentialId,
+        at: u64,
+        verify: impl FnOnce(&mut Entry) -> Outcome,
+    ) -> Outcome {
+        self.store()
+            .with_entry(credential, at, verify)
+            .unwrap_or_else(Outcome::StoreUnavailable)
+    }
+}
+
 /// Wakes the thread that is blocked on a future.
 struct ThreadWaker(Thread);
 
@@ -82,10 +109,16 @@ impl Wake for ThreadWaker {
 }
 
 /// Runs `future` to completion on this thread. The memory store's futures are
-/// ready at once, so this returns after one poll; parking covers any future
-/// that is not, without spinning.
+/// ready at once, so the first poll, with a no-op waker, returns; a future that
+/// is not ready parks the thread under a waker that unparks it, without spinning.
 fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
+    if let Poll::Ready(output) = future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        return output;
+    }
     let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     let mut cx = Context::from_waker(&waker);
     loop {

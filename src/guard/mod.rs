@@ -3,6 +3,7 @@
 
 mod blocking;
 mod config;
+mod session;
 
 use core::fmt;
 use core::time::Duration;
@@ -11,6 +12,7 @@ pub use config::{ConfigError, GuardConfig, ThrottlePolicy};
 
 use crate::store::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError};
 use crate::{Code, Hotp, Match, Totp, VerifyError, Window};
+use session::{Session, StoreSession};
 
 /// The result of a stateful verification.
 ///
@@ -148,6 +150,18 @@ impl<S: Store> Guard<S> {
         input: &str,
         at: u64,
     ) -> Outcome {
+        self.totp_flow(&mut self.session(credential), totp, input, at)
+            .await
+    }
+
+    /// [`Guard::verify_totp`] over `session`.
+    async fn totp_flow(
+        &self,
+        session: &mut impl Session,
+        totp: &Totp,
+        input: &str,
+        at: u64,
+    ) -> Outcome {
         if let Err(e) = Code::parse(input, totp.config().digits) {
             return Outcome::Rejected(e.into());
         }
@@ -155,7 +169,7 @@ impl<S: Store> Guard<S> {
             Ok(step) => step,
             Err(e) => return Outcome::Rejected(e.into()),
         };
-        let state = match self.begin(credential, at).await {
+        let state = match self.begin(session, at).await {
             Ok(state) => state,
             Err(outcome) => return outcome,
         };
@@ -178,7 +192,7 @@ impl<S: Store> Guard<S> {
                 .saturating_add(2);
             totp.step_start(last_reachable)
         };
-        self.settle(credential, found, |m| Advance {
+        self.settle(session, found, |m| Advance {
             step: m.step,
             drift: m.offset.clamp(max.saturating_neg(), max),
             now: at,
@@ -208,10 +222,22 @@ impl<S: Store> Guard<S> {
         input: &str,
         at: u64,
     ) -> Outcome {
+        self.hotp_flow(&mut self.session(credential), hotp, input, at)
+            .await
+    }
+
+    /// [`Guard::verify_hotp`] over `session`.
+    async fn hotp_flow(
+        &self,
+        session: &mut impl Session,
+        hotp: &Hotp,
+        input: &str,
+        at: u64,
+    ) -> Outcome {
         if let Err(e) = Code::parse(input, hotp.config().digits) {
             return Outcome::Rejected(e.into());
         }
-        let state = match self.begin(credential, at).await {
+        let state = match self.begin(session, at).await {
             Ok(state) => state,
             Err(outcome) => return outcome,
         };
@@ -220,8 +246,7 @@ impl<S: Store> Guard<S> {
         let window = Window::new(1, self.config.hotp_look_ahead);
         let found =
             next_counter(&state).and_then(|next| hotp.verify(input, next, window, state.last_step));
-        self.settle(credential, found, |m| hotp_advance(m, at))
-            .await
+        self.settle(session, found, |m| hotp_advance(m, at)).await
     }
 
     /// RFC 4226 §7.4 resynchronisation: accepts two consecutive codes `first`,
@@ -239,19 +264,30 @@ impl<S: Store> Guard<S> {
         second: &str,
         at: u64,
     ) -> Outcome {
+        self.resync_flow(&mut self.session(credential), hotp, [first, second], at)
+            .await
+    }
+
+    /// [`Guard::resync_hotp`] over `session`.
+    async fn resync_flow(
+        &self,
+        session: &mut impl Session,
+        hotp: &Hotp,
+        [first, second]: [&str; 2],
+        at: u64,
+    ) -> Outcome {
         let digits = hotp.config().digits;
         if let Err(e) = Code::parse(first, digits).and(Code::parse(second, digits)) {
             return Outcome::Rejected(e.into());
         }
-        let state = match self.begin(credential, at).await {
+        let state = match self.begin(session, at).await {
             Ok(state) => state,
             Err(outcome) => return outcome,
         };
         let window = Window::look_ahead(self.config.hotp_resync_look_ahead);
         let found = next_counter(&state)
             .and_then(|next| hotp.verify_consecutive(first, second, next, window, state.last_step));
-        self.settle(credential, found, |m| hotp_advance(m, at))
-            .await
+        self.settle(session, found, |m| hotp_advance(m, at)).await
     }
 
     /// Lifts back-off and lockout for `credential` (for example after the user
@@ -280,13 +316,16 @@ impl<S: Store> Guard<S> {
         self.store.load(credential).await
     }
 
+    fn session<'a>(&'a self, credential: &'a CredentialId) -> StoreSession<'a, S> {
+        StoreSession {
+            store: &self.store,
+            credential,
+        }
+    }
+
     /// Step 1: throttle check and advance failure count.
-    async fn begin(&self, credential: &CredentialId, at: u64) -> Result<State, Outcome> {
-        match self
-            .store
-            .begin(credential, at, &self.config.throttle)
-            .await
-        {
+    async fn begin(&self, session: &mut impl Session, at: u64) -> Result<State, Outcome> {
+        match session.begin(at, &self.config.throttle).await {
             Ok(Gate::Open(state)) => Ok(state),
             Ok(Gate::Throttled { retry_after }) => Err(Outcome::Throttled {
                 retry_after: retry_after.map(Duration::from_secs),
@@ -299,24 +338,24 @@ impl<S: Store> Guard<S> {
     /// needs no store call: `begin` already counted it.
     async fn settle(
         &self,
-        credential: &CredentialId,
+        session: &mut impl Session,
         found: Result<Match, VerifyError>,
         advance: impl FnOnce(Match) -> Advance,
     ) -> Outcome {
         match found {
-            Ok(m) => match self.store.advance(credential, advance(m)).await {
+            Ok(m) => match session.advance(advance(m)).await {
                 Ok(Advanced::Won) => Outcome::Accepted(m),
-                Ok(Advanced::Lost) => self.refunded(credential).await,
+                Ok(Advanced::Lost) => Self::refunded(session).await,
                 // Whether or not the write landed, this request is not accepted.
                 Err(e) => Outcome::StoreUnavailable(e),
             },
-            Err(VerifyError::Replayed) => self.refunded(credential).await,
+            Err(VerifyError::Replayed) => Self::refunded(session).await,
             Err(e) => Outcome::Rejected(e),
         }
     }
 
-    async fn refunded(&self, credential: &CredentialId) -> Outcome {
-        match self.store.refund(credential).await {
+    async fn refunded(session: &mut impl Session) -> Outcome {
+        match session.refund().await {
             Ok(()) => Outcome::Replayed,
             // The failure stays counted: erring towards throttling is safe.
             Err(e) => Outcome::StoreUnavailable(e),

@@ -47,8 +47,11 @@ struct ShardInner {
     writes_since_sweep: usize,
 }
 
+/// One credential's state. Its operations are the [`Store`] contract's, applied
+/// by whoever holds the shard's lock: [`MemoryStore`]'s `Store` methods, or a
+/// verification holding it throughout ([`MemoryStore::with_entry`]).
 #[derive(Clone, Copy, Debug, Default)]
-struct Entry {
+pub(crate) struct Entry {
     last_step: Option<u64>,
     expires_at: Option<u64>,
     drift: i64,
@@ -57,6 +60,40 @@ struct Entry {
 }
 
 impl Entry {
+    /// [`Store::begin`]: the throttle check, and the attempt counted as a failure.
+    pub(crate) fn begin(&mut self, now: u64, policy: &ThrottlePolicy) -> Gate {
+        match policy.check(self.failures, self.last_attempt, now) {
+            Err(retry_after) => Gate::Throttled { retry_after },
+            Ok(()) => {
+                self.failures = self.failures.saturating_add(1);
+                self.last_attempt = Some(now);
+                Gate::Open(self.state())
+            }
+        }
+    }
+
+    /// [`Store::advance`]: the compare-and-set of the step.
+    pub(crate) fn advance(&mut self, a: &Advance) -> Advanced {
+        if self.last_step.is_none_or(|last| last < a.step) {
+            self.last_step = Some(a.step);
+            self.expires_at = a.expires_at;
+            self.drift = a.drift;
+            self.failures = 0;
+            self.last_attempt = None;
+            Advanced::Won
+        } else {
+            Advanced::Lost
+        }
+    }
+
+    /// [`Store::refund`]: gives back the failure counted by `begin`.
+    pub(crate) fn refund(&mut self) {
+        self.failures = self.failures.saturating_sub(1);
+        if self.failures == 0 {
+            self.last_attempt = None;
+        }
+    }
+
     fn state(&self) -> State {
         State {
             last_step: self.last_step,
@@ -163,43 +200,21 @@ impl MemoryStore {
         lock(shard)
     }
 
-    /// The synchronous operations behind the [`Store`] futures (which are
-    /// always ready); the blocking guard methods call them through those.
-    fn begin_now(
+    /// Runs `f` on the credential's entry (created if absent) under its shard's
+    /// lock, then counts one write at `now`. A whole verification runs inside:
+    /// one lock and one lookup instead of one per store operation, and atomic
+    /// because nothing else can touch the entry meanwhile. Keep `f` short: it
+    /// holds up every credential of the shard.
+    pub(crate) fn with_entry<R>(
         &self,
         credential: &CredentialId,
         now: u64,
-        policy: &ThrottlePolicy,
-    ) -> Result<Gate, StoreError> {
+        f: impl FnOnce(&mut Entry) -> R,
+    ) -> Result<R, StoreError> {
         let mut shard = self.shard(credential)?;
-        let gate = {
-            let entry = shard.entry(credential)?;
-            match policy.check(entry.failures, entry.last_attempt, now) {
-                Err(retry_after) => Gate::Throttled { retry_after },
-                Ok(()) => {
-                    entry.failures = entry.failures.saturating_add(1);
-                    entry.last_attempt = Some(now);
-                    Gate::Open(entry.state())
-                }
-            }
-        };
+        let result = f(shard.entry(credential)?);
         shard.wrote(now);
-        Ok(gate)
-    }
-
-    fn advance_now(&self, credential: &CredentialId, a: Advance) -> Result<Advanced, StoreError> {
-        let mut shard = self.shard(credential)?;
-        let entry = shard.entry(credential)?;
-        let won = entry.last_step.is_none_or(|last| last < a.step);
-        if won {
-            entry.last_step = Some(a.step);
-            entry.expires_at = a.expires_at;
-            entry.drift = a.drift;
-            entry.failures = 0;
-            entry.last_attempt = None;
-        }
-        shard.wrote(a.now);
-        Ok(if won { Advanced::Won } else { Advanced::Lost })
+        Ok(result)
     }
 
     fn update(
@@ -259,7 +274,7 @@ impl Store for MemoryStore {
         now: u64,
         policy: &ThrottlePolicy,
     ) -> impl Future<Output = Result<Gate, StoreError>> + Send {
-        ready(self.begin_now(credential, now, policy))
+        ready(self.with_entry(credential, now, |e| e.begin(now, policy)))
     }
 
     fn advance(
@@ -267,19 +282,14 @@ impl Store for MemoryStore {
         credential: &CredentialId,
         advance: Advance,
     ) -> impl Future<Output = Result<Advanced, StoreError>> + Send {
-        ready(self.advance_now(credential, advance))
+        ready(self.with_entry(credential, advance.now, |e| e.advance(&advance)))
     }
 
     fn refund(
         &self,
         credential: &CredentialId,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        ready(self.update(credential, |e| {
-            e.failures = e.failures.saturating_sub(1);
-            if e.failures == 0 {
-                e.last_attempt = None;
-            }
-        }))
+        ready(self.update(credential, Entry::refund))
     }
 
     fn reset(
@@ -314,6 +324,21 @@ mod tests {
 
     fn id(s: &str) -> CredentialId {
         CredentialId::new(s).unwrap()
+    }
+
+    /// The `Store` operations, synchronously.
+    impl MemoryStore {
+        fn advance_now(&self, c: &CredentialId, a: Advance) -> Result<Advanced, StoreError> {
+            self.with_entry(c, a.now, |e| e.advance(&a))
+        }
+        fn begin_now(
+            &self,
+            c: &CredentialId,
+            now: u64,
+            p: &ThrottlePolicy,
+        ) -> Result<Gate, StoreError> {
+            self.with_entry(c, now, |e| e.begin(now, p))
+        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub use self::postgres::PostgresStore;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use self::redis::RedisStore;
 pub use credential::{CredentialId, CredentialIdError};
+pub(crate) use memory::Entry;
 pub use memory::MemoryStore;
 
 use crate::ThrottlePolicy;
