@@ -4,8 +4,9 @@
 //! A verification here holds its credential's shard lock from the throttle check
 //! to the compare-and-set, so it costs one lock and one hash lookup, not one per
 //! store operation (the async methods, shared with every [`Store`](crate::store::Store),
-//! take three). Both paths run the same guard logic (`Session`) and lock the same
-//! shards, so they can be mixed on one store.
+//! take up to three), and no future. Both run the same steps (`check`, and the
+//! `opened`/`settle`/`won`/`refunded` decisions) and lock the same shards, so they
+//! can be mixed on one store.
 
 use core::future::Future;
 use core::pin::pin;
@@ -14,7 +15,8 @@ use std::sync::Arc;
 use std::task::Wake;
 use std::thread::{self, Thread};
 
-use super::{Guard, Outcome};
+use super::check::{self, Decision};
+use super::{opened, refunded, settle, won, Guard, Outcome, Settle};
 use crate::store::{CredentialId, Entry, MemoryStore, State, StoreError};
 use crate::{Hotp, Totp};
 
@@ -27,9 +29,7 @@ impl Guard<MemoryStore> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.locked(credential, at, |mut entry| {
-            block_on(self.totp_flow(&mut entry, totp, input, at))
-        })
+        self.run_locked(credential, at, check::totp(self.config(), totp, input, at))
     }
 
     /// [`Guard::verify_hotp`] without an async runtime.
@@ -40,9 +40,7 @@ impl Guard<MemoryStore> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.locked(credential, at, |mut entry| {
-            block_on(self.hotp_flow(&mut entry, hotp, input, at))
-        })
+        self.run_locked(credential, at, check::hotp(self.config(), hotp, input, at))
     }
 
     /// [`Guard::resync_hotp`] without an async runtime.
@@ -54,9 +52,8 @@ impl Guard<MemoryStore> {
         second: &str,
         at: u64,
     ) -> Outcome {
-        self.locked(credential, at, |mut entry| {
-            block_on(self.resync_flow(&mut entry, hotp, [first, second], at))
-        })
+        let check = check::resync(self.config(), hotp, [first, second], at);
+        self.run_locked(credential, at, check)
     }
 
     /// [`Guard::reset`] without an async runtime.
@@ -85,16 +82,38 @@ impl Guard<MemoryStore> {
 }
 
 impl Guard<MemoryStore> {
-    /// Runs `verify` on the credential's entry under its shard's lock; a store
-    /// error (a poisoned lock) fails closed.
-    fn locked(
+    /// The synchronous driver: [`Guard::run`]'s steps on the credential's entry,
+    /// all under its shard's lock; a poisoned lock fails closed.
+    fn run_locked(
         &self,
         credential: &CredentialId,
         at: u64,
-        verify: impl FnOnce(&mut Entry) -> Outcome,
+        check: Result<impl FnOnce(State) -> Decision, Outcome>,
     ) -> Outcome {
+        let decide = match check {
+            Ok(decide) => decide,
+            Err(outcome) => return outcome,
+        };
+        let policy = &self.config().throttle;
         self.store()
-            .with_entry(credential, at, verify)
+            .with_entry(credential, at, |entry| {
+                let state = match opened(Ok(entry.begin(at, policy))) {
+                    Ok(state) => state,
+                    Err(outcome) => return outcome,
+                };
+                let refund = |entry: &mut Entry| {
+                    entry.refund();
+                    refunded(Ok(()))
+                };
+                match settle(decide(state)) {
+                    Settle::Done(outcome) => outcome,
+                    Settle::Advance(m, advance) => match won(m, Ok(entry.advance(&advance))) {
+                        Some(outcome) => outcome,
+                        None => refund(entry),
+                    },
+                    Settle::Refund => refund(entry),
+                }
+            })
             .unwrap_or_else(Outcome::StoreUnavailable)
     }
 }

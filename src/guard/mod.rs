@@ -2,8 +2,8 @@
 //! throttling, drift tracking and HOTP counters.
 
 mod blocking;
+mod check;
 mod config;
-mod session;
 
 use core::fmt;
 use core::time::Duration;
@@ -11,8 +11,8 @@ use core::time::Duration;
 pub use config::{ConfigError, GuardConfig, ThrottlePolicy};
 
 use crate::store::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError};
-use crate::{Code, Hotp, Match, Totp, VerifyError, Window};
-use session::{Session, StoreSession};
+use crate::{Hotp, Match, Totp, VerifyError};
+use check::Decision;
 
 /// The result of a stateful verification.
 ///
@@ -150,55 +150,8 @@ impl<S: Store> Guard<S> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.totp_flow(&mut self.session(credential), totp, input, at)
+        self.run(credential, at, check::totp(&self.config, totp, input, at))
             .await
-    }
-
-    /// [`Guard::verify_totp`] over `session`.
-    async fn totp_flow(
-        &self,
-        session: &mut impl Session,
-        totp: &Totp,
-        input: &str,
-        at: u64,
-    ) -> Outcome {
-        if let Err(e) = Code::parse(input, totp.config().digits) {
-            return Outcome::Rejected(e.into());
-        }
-        let expected = match totp.step_at(at) {
-            Ok(step) => step,
-            Err(e) => return Outcome::Rejected(e.into()),
-        };
-        let state = match self.begin(session, at).await {
-            Ok(state) => state,
-            Err(outcome) => return outcome,
-        };
-        let max = i64::try_from(self.config.max_drift).unwrap_or(i64::MAX);
-        let drift = state.drift.clamp(max.saturating_neg(), max);
-        let centre = expected.saturating_add_signed(drift);
-        let window = self.config.totp_window;
-        let found = totp.verify_step(input, centre, window, state.last_step);
-        let found = found.map(|m| Match {
-            step: m.step,
-            offset: signed_diff(m.step, expected),
-        });
-        // Once the server's step passes `step + max_drift + behind`, no window can
-        // reach `step` again; one more step of margin covers servers whose clocks
-        // differ by up to one period.
-        let expires_at = |step: u64| {
-            let last_reachable = step
-                .saturating_add(self.config.max_drift)
-                .saturating_add(window.behind)
-                .saturating_add(2);
-            totp.step_start(last_reachable)
-        };
-        self.settle(session, found, |m| Advance {
-            step: m.step,
-            drift: m.offset.clamp(max.saturating_neg(), max),
-            now: at,
-            expires_at: expires_at(m.step),
-        })
-        .await
     }
 
     /// Verifies an HOTP `input` for `credential`: tries the counter after the
@@ -222,31 +175,8 @@ impl<S: Store> Guard<S> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.hotp_flow(&mut self.session(credential), hotp, input, at)
+        self.run(credential, at, check::hotp(&self.config, hotp, input, at))
             .await
-    }
-
-    /// [`Guard::verify_hotp`] over `session`.
-    async fn hotp_flow(
-        &self,
-        session: &mut impl Session,
-        hotp: &Hotp,
-        input: &str,
-        at: u64,
-    ) -> Outcome {
-        if let Err(e) = Code::parse(input, hotp.config().digits) {
-            return Outcome::Rejected(e.into());
-        }
-        let state = match self.begin(session, at).await {
-            Ok(state) => state,
-            Err(outcome) => return outcome,
-        };
-        // One counter behind the expected one (the last accepted) is scanned too,
-        // so that resubmitting the last code is reported as a replay, not a miss.
-        let window = Window::new(1, self.config.hotp_look_ahead);
-        let found =
-            next_counter(&state).and_then(|next| hotp.verify(input, next, window, state.last_step));
-        self.settle(session, found, |m| hotp_advance(m, at)).await
     }
 
     /// RFC 4226 §7.4 resynchronisation: accepts two consecutive codes `first`,
@@ -264,30 +194,8 @@ impl<S: Store> Guard<S> {
         second: &str,
         at: u64,
     ) -> Outcome {
-        self.resync_flow(&mut self.session(credential), hotp, [first, second], at)
-            .await
-    }
-
-    /// [`Guard::resync_hotp`] over `session`.
-    async fn resync_flow(
-        &self,
-        session: &mut impl Session,
-        hotp: &Hotp,
-        [first, second]: [&str; 2],
-        at: u64,
-    ) -> Outcome {
-        let digits = hotp.config().digits;
-        if let Err(e) = Code::parse(first, digits).and(Code::parse(second, digits)) {
-            return Outcome::Rejected(e.into());
-        }
-        let state = match self.begin(session, at).await {
-            Ok(state) => state,
-            Err(outcome) => return outcome,
-        };
-        let window = Window::look_ahead(self.config.hotp_resync_look_ahead);
-        let found = next_counter(&state)
-            .and_then(|next| hotp.verify_consecutive(first, second, next, window, state.last_step));
-        self.settle(session, found, |m| hotp_advance(m, at)).await
+        let check = check::resync(&self.config, hotp, [first, second], at);
+        self.run(credential, at, check).await
     }
 
     /// Lifts back-off and lockout for `credential` (for example after the user
@@ -316,78 +224,83 @@ impl<S: Store> Guard<S> {
         self.store.load(credential).await
     }
 
-    fn session<'a>(&'a self, credential: &'a CredentialId) -> StoreSession<'a, S> {
-        StoreSession {
-            store: &self.store,
-            credential,
-        }
-    }
-
-    /// Step 1: throttle check and advance failure count.
-    async fn begin(&self, session: &mut impl Session, at: u64) -> Result<State, Outcome> {
-        match session.begin(at, &self.config.throttle).await {
-            Ok(Gate::Open(state)) => Ok(state),
-            Ok(Gate::Throttled { retry_after }) => Err(Outcome::Throttled {
-                retry_after: retry_after.map(Duration::from_secs),
-            }),
-            Err(e) => Err(Outcome::StoreUnavailable(e)),
-        }
-    }
-
-    /// Steps 3 and 4: compare-and-set on a match, refund on a replay. A miss
-    /// needs no store call: `begin` already counted it.
-    async fn settle(
+    /// The async driver: the input checks, then `begin`, the verification, and
+    /// the compare-and-set or refund, each one store operation.
+    async fn run(
         &self,
-        session: &mut impl Session,
-        found: Result<Match, VerifyError>,
-        advance: impl FnOnce(Match) -> Advance,
+        credential: &CredentialId,
+        at: u64,
+        check: Result<impl FnOnce(State) -> Decision, Outcome>,
     ) -> Outcome {
-        match found {
-            Ok(m) => match session.advance(advance(m)).await {
-                Ok(Advanced::Won) => Outcome::Accepted(m),
-                Ok(Advanced::Lost) => Self::refunded(session).await,
-                // Whether or not the write landed, this request is not accepted.
-                Err(e) => Outcome::StoreUnavailable(e),
-            },
-            Err(VerifyError::Replayed) => Self::refunded(session).await,
-            Err(e) => Outcome::Rejected(e),
+        let decide = match check {
+            Ok(decide) => decide,
+            Err(outcome) => return outcome,
+        };
+        let begun = self
+            .store
+            .begin(credential, at, &self.config.throttle)
+            .await;
+        let state = match opened(begun) {
+            Ok(state) => state,
+            Err(outcome) => return outcome,
+        };
+        match settle(decide(state)) {
+            Settle::Done(outcome) => outcome,
+            Settle::Advance(m, advance) => {
+                match won(m, self.store.advance(credential, advance).await) {
+                    Some(outcome) => outcome,
+                    None => refunded(self.store.refund(credential).await),
+                }
+            }
+            Settle::Refund => refunded(self.store.refund(credential).await),
         }
     }
+}
 
-    async fn refunded(session: &mut impl Session) -> Outcome {
-        match session.refund().await {
-            Ok(()) => Outcome::Replayed,
-            // The failure stays counted: erring towards throttling is safe.
-            Err(e) => Outcome::StoreUnavailable(e),
-        }
+/// Step 1's result: the state to verify against, or the refusal.
+fn opened(begun: Result<Gate, StoreError>) -> Result<State, Outcome> {
+    match begun {
+        Ok(Gate::Open(state)) => Ok(state),
+        Ok(Gate::Throttled { retry_after }) => Err(Outcome::Throttled {
+            retry_after: retry_after.map(Duration::from_secs),
+        }),
+        Err(e) => Err(Outcome::StoreUnavailable(e)),
     }
 }
 
-/// The HOTP counter after the last accepted one; an exhausted counter matches
-/// nothing.
-fn next_counter(state: &State) -> Result<u64, VerifyError> {
-    match state.last_step {
-        None => Ok(0),
-        Some(last) => last.checked_add(1).ok_or(VerifyError::Mismatch),
+/// Steps 3 and 4, as the store operation each outcome needs.
+enum Settle {
+    /// Compare-and-set the step.
+    Advance(Match, Advance),
+    /// Give back the failure `begin` counted: the code was right but used.
+    Refund,
+    /// A miss: `begin` already counted it.
+    Done(Outcome),
+}
+
+fn settle(decision: Decision) -> Settle {
+    match decision {
+        Ok((m, advance)) => Settle::Advance(m, advance),
+        Err(VerifyError::Replayed) => Settle::Refund,
+        Err(e) => Settle::Done(Outcome::Rejected(e)),
     }
 }
 
-fn hotp_advance(m: Match, at: u64) -> Advance {
-    Advance {
-        step: m.step,
-        drift: 0,
-        now: at,
-        expires_at: None,
+/// The compare-and-set's result: accepted, failed closed, or lost (`None`: a
+/// concurrent request recorded the step first, so refund and report a replay).
+fn won(m: Match, advanced: Result<Advanced, StoreError>) -> Option<Outcome> {
+    match advanced {
+        Ok(Advanced::Won) => Some(Outcome::Accepted(m)),
+        Ok(Advanced::Lost) => None,
+        // Whether or not the write landed, this request is not accepted.
+        Err(e) => Some(Outcome::StoreUnavailable(e)),
     }
 }
 
-/// `a - b` as `i64`, saturating (the steps of one window are at most
-/// `MAX_SPAN + MAX_DRIFT` apart, so it never saturates in practice).
-fn signed_diff(a: u64, b: u64) -> i64 {
-    let d = i64::try_from(a.abs_diff(b)).unwrap_or(i64::MAX);
-    if a >= b {
-        d
-    } else {
-        d.saturating_neg()
+fn refunded(refund: Result<(), StoreError>) -> Outcome {
+    match refund {
+        Ok(()) => Outcome::Replayed,
+        // The failure stays counted: erring towards throttling is safe.
+        Err(e) => Outcome::StoreUnavailable(e),
     }
 }

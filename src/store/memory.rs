@@ -4,8 +4,9 @@ use alloc::boxed::Box;
 use core::future::{ready, Future};
 use core::hash::BuildHasher;
 use std::collections::hash_map::RandomState;
-use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
+
+use hashbrown::HashTable;
 
 use super::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind};
 use crate::ThrottlePolicy;
@@ -41,10 +42,33 @@ struct Shard {
     inner: Mutex<ShardInner>,
 }
 
+/// A shard's entries, in a table keyed by the store's own hash of the
+/// credential id (SipHash with a per-store random key, so ids chosen to collide
+/// cannot be precomputed): hashed once per operation, for the shard and the
+/// table alike.
 #[derive(Default)]
 struct ShardInner {
-    entries: HashMap<Box<str>, Entry>,
+    entries: HashTable<Slot>,
     writes_since_sweep: usize,
+}
+
+struct Slot {
+    hash: u64,
+    key: Box<str>,
+    entry: Entry,
+}
+
+/// A credential id with its hash, as looked up in a shard.
+#[derive(Clone, Copy)]
+struct Key<'a> {
+    hash: u64,
+    id: &'a str,
+}
+
+impl Key<'_> {
+    fn matches(&self, slot: &Slot) -> bool {
+        slot.hash == self.hash && *slot.key == *self.id
+    }
 }
 
 /// One credential's state. Its operations are the [`Store`] contract's, applied
@@ -115,21 +139,41 @@ impl ShardInner {
     fn wrote(&mut self, now: u64) {
         self.writes_since_sweep = self.writes_since_sweep.saturating_add(1);
         if self.writes_since_sweep >= self.entries.len().max(64) {
-            self.entries.retain(|_, e| e.is_live(now));
+            self.entries.retain(|slot| slot.entry.is_live(now));
             self.writes_since_sweep = 0;
         }
     }
 
-    /// The credential's entry, created if absent. Looks up by `&str` first, so
-    /// the common case (the entry exists) allocates nothing.
-    fn entry(&mut self, credential: &CredentialId) -> Result<&mut Entry, StoreError> {
-        let key = credential.as_str();
-        if !self.entries.contains_key(key) {
-            self.entries.insert(Box::from(key), Entry::default());
-        }
+    fn get(&self, key: Key<'_>) -> Option<&Entry> {
         self.entries
-            .get_mut(key)
-            .ok_or(StoreError::kind_only(StoreErrorKind::InvalidData))
+            .find(key.hash, |slot| key.matches(slot))
+            .map(|slot| &slot.entry)
+    }
+
+    fn get_mut(&mut self, key: Key<'_>) -> Option<&mut Entry> {
+        self.entries
+            .find_mut(key.hash, |slot| key.matches(slot))
+            .map(|slot| &mut slot.entry)
+    }
+
+    fn remove(&mut self, key: Key<'_>) {
+        if let Ok(found) = self.entries.find_entry(key.hash, |slot| key.matches(slot)) {
+            found.remove();
+        }
+    }
+
+    /// The credential's entry, created if absent (the only allocation: its key).
+    fn entry(&mut self, key: Key<'_>) -> &mut Entry {
+        &mut self
+            .entries
+            .entry(key.hash, |slot| key.matches(slot), |slot| slot.hash)
+            .or_insert_with(|| Slot {
+                hash: key.hash,
+                key: Box::from(key.id),
+                entry: Entry::default(),
+            })
+            .into_mut()
+            .entry
     }
 }
 
@@ -159,7 +203,7 @@ impl MemoryStore {
         let mut remaining = 0usize;
         for shard in &self.shards {
             let mut inner = lock(shard)?;
-            inner.entries.retain(|_, e| e.is_live(now));
+            inner.entries.retain(|slot| slot.entry.is_live(now));
             inner.writes_since_sweep = 0;
             remaining = remaining.saturating_add(inner.entries.len());
         }
@@ -184,20 +228,25 @@ impl MemoryStore {
         self.len().map(|n| n == 0)
     }
 
-    fn shard(&self, credential: &CredentialId) -> Result<MutexGuard<'_, ShardInner>, StoreError> {
-        let len = u64::try_from(self.shards.len()).unwrap_or(u64::MAX).max(1);
-        let index = usize::try_from(
-            self.hasher
-                .hash_one(credential.as_str())
-                .checked_rem(len)
-                .unwrap_or(0),
-        )
-        .unwrap_or(0);
-        let shard = self
-            .shards
-            .get(index)
+    /// The credential's shard, locked, and its key there. The shard is chosen by
+    /// bits 20..52 of the hash: the table inside uses the low bits for buckets
+    /// and the top seven as tags, which should stay independent of the shard.
+    fn shard<'a>(
+        &self,
+        credential: &'a CredentialId,
+    ) -> Result<(MutexGuard<'_, ShardInner>, Key<'a>), StoreError> {
+        let id = credential.as_str();
+        let hash = self.hasher.hash_one(id);
+        let len = u64::try_from(self.shards.len()).unwrap_or(u64::MAX);
+        // (32-bit value · len) >> 32 is below len: a multiply-shift, no division.
+        let index = ((hash >> 20) & 0xffff_ffff)
+            .checked_mul(len)
+            .map_or(0, |scaled| scaled >> 32);
+        let shard = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.shards.get(i))
             .ok_or(StoreError::kind_only(StoreErrorKind::InvalidData))?;
-        lock(shard)
+        Ok((lock(shard)?, Key { hash, id }))
     }
 
     /// Runs `f` on the credential's entry (created if absent) under its shard's
@@ -211,8 +260,8 @@ impl MemoryStore {
         now: u64,
         f: impl FnOnce(&mut Entry) -> R,
     ) -> Result<R, StoreError> {
-        let mut shard = self.shard(credential)?;
-        let result = f(shard.entry(credential)?);
+        let (mut shard, key) = self.shard(credential)?;
+        let result = f(shard.entry(key));
         shard.wrote(now);
         Ok(result)
     }
@@ -222,25 +271,22 @@ impl MemoryStore {
         credential: &CredentialId,
         f: impl FnOnce(&mut Entry),
     ) -> Result<(), StoreError> {
-        let mut shard = self.shard(credential)?;
-        if let Some(entry) = shard.entries.get_mut(credential.as_str()) {
+        let (mut shard, key) = self.shard(credential)?;
+        if let Some(entry) = shard.get_mut(key) {
             f(entry);
         }
         Ok(())
     }
 
     fn remove_now(&self, credential: &CredentialId) -> Result<(), StoreError> {
-        self.shard(credential)?.entries.remove(credential.as_str());
+        let (mut shard, key) = self.shard(credential)?;
+        shard.remove(key);
         Ok(())
     }
 
     fn load_now(&self, credential: &CredentialId) -> Result<State, StoreError> {
-        Ok(self
-            .shard(credential)?
-            .entries
-            .get(credential.as_str())
-            .map(Entry::state)
-            .unwrap_or_default())
+        let (shard, key) = self.shard(credential)?;
+        Ok(shard.get(key).map(Entry::state).unwrap_or_default())
     }
 }
 
