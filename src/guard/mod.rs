@@ -114,7 +114,7 @@ impl<S: Store> Guard<S> {
     /// A guard over `store`.
     ///
     /// # Errors
-    /// [`ConfigError`] if a window exceeds [`Window::MAX_SPAN`] or `max_drift`
+    /// [`ConfigError`] if a window exceeds [`Window::MAX_SPAN`](crate::Window::MAX_SPAN) or `max_drift`
     /// exceeds [`GuardConfig::MAX_DRIFT`].
     pub fn new(store: S, config: GuardConfig) -> Result<Self, ConfigError> {
         config.validate()?;

@@ -16,7 +16,11 @@ use crate::ThrottlePolicy;
 /// # Guarantees
 /// Every operation runs under the lock of the credential's shard, so it is
 /// atomic with respect to every other thread of the process; credentials in
-/// different shards never contend. State lives only as long as the value: a
+/// different shards never contend. The blocking [`Guard`](crate::Guard) methods
+/// (`verify_totp_blocking` and the like) hold the lock for the whole
+/// verification — throttle check, scan, compare-and-set — which costs one lock
+/// and one SipHash per verification instead of up to three, and keeps the shard
+/// for ≈ 0.1–0.3 µs. State lives only as long as the value: a
 /// restart forgets used steps, drift, failure counts and HOTP counters — use the
 /// Redis or PostgreSQL store when that matters, and always for HOTP.
 ///
