@@ -204,44 +204,61 @@ fn draw(
         .collect()
 }
 
-fn first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
-    let totps = keys(rng);
-    let cases = draw(rng, &totps, |rng, totp, at, class| {
-        let position = match class {
-            Class::Left => 0,
-            Class::Right => 5,
-        };
-        wrong_digit(rng, totp, at, position)
-    });
-    time(runner, &totps, &cases, use_leaky);
+type CaseMaker = fn(&mut BenchRng, &Totp, u64, Class) -> Option<String>;
+
+/// Case makers, one per class pair: the input for `class` at `(totp, at)`, or
+/// `None` if this draw cannot give one.
+fn first_or_last_digit_wrong(
+    rng: &mut BenchRng,
+    totp: &Totp,
+    at: u64,
+    class: Class,
+) -> Option<String> {
+    let position = match class {
+        Class::Left => 0,
+        Class::Right => 5,
+    };
+    wrong_digit(rng, totp, at, position)
 }
 
-fn behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
-    let totps = keys(rng);
-    let cases = draw(rng, &totps, |_, totp, at, class| {
-        let codes = window_codes(totp, at);
-        let (behind, ahead) = (&codes[0], &codes[2]);
-        // A code that occurs twice in the window would belong to both classes.
-        if codes.iter().filter(|c| *c == behind || *c == ahead).count() != 2 {
-            return None;
-        }
-        Some(match class {
-            Class::Left => behind.clone(),
-            Class::Right => ahead.clone(),
-        })
-    });
-    time(runner, &totps, &cases, use_leaky);
+fn behind_or_ahead(_: &mut BenchRng, totp: &Totp, at: u64, class: Class) -> Option<String> {
+    let codes = window_codes(totp, at);
+    let (behind, ahead) = (&codes[0], &codes[2]);
+    // A code that occurs twice in the window would belong to both classes.
+    if codes.iter().filter(|c| *c == behind || *c == ahead).count() != 2 {
+        return None;
+    }
+    Some(match class {
+        Class::Left => behind.clone(),
+        Class::Right => ahead.clone(),
+    })
 }
 
-fn correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
-    let totps = keys(rng);
-    let cases = draw(rng, &totps, |rng, totp, at, class| match class {
+fn correct_or_wrong(rng: &mut BenchRng, totp: &Totp, at: u64, class: Class) -> Option<String> {
+    match class {
         Class::Left => Some(totp.generate_at(at).unwrap().to_string()),
         Class::Right => {
             let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
             (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
         }
-    });
+    }
+}
+
+fn first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, first_or_last_digit_wrong);
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, behind_or_ahead);
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, correct_or_wrong);
     time(runner, &totps, &cases, use_leaky);
 }
 
@@ -326,44 +343,19 @@ fn diag(runner: &mut CtRunner, rng: &mut BenchRng, left_correct: bool) {
     }
 }
 
+fn batch(runner: &mut CtRunner, rng: &mut BenchRng, make: CaseMaker) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, make);
+    time_batch(runner, rng, &totps, &cases);
+}
 fn batch_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
-    let totps = keys(rng);
-    let cases = draw(rng, &totps, |rng, totp, at, class| match class {
-        Class::Left => Some(totp.generate_at(at).unwrap().to_string()),
-        Class::Right => {
-            let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
-            (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
-        }
-    });
-    time_batch(runner, rng, &totps, &cases);
+    batch(runner, rng, correct_or_wrong);
 }
-
 fn batch_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
-    let totps = keys(rng);
-    let cases = draw(rng, &totps, |_, totp, at, class| {
-        let codes = window_codes(totp, at);
-        let (behind, ahead) = (&codes[0], &codes[2]);
-        if codes.iter().filter(|c| *c == behind || *c == ahead).count() != 2 {
-            return None;
-        }
-        Some(match class {
-            Class::Left => behind.clone(),
-            Class::Right => ahead.clone(),
-        })
-    });
-    time_batch(runner, rng, &totps, &cases);
+    batch(runner, rng, behind_or_ahead);
 }
-
 fn batch_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
-    let totps = keys(rng);
-    let cases = draw(rng, &totps, |rng, totp, at, class| {
-        let position = match class {
-            Class::Left => 0,
-            Class::Right => 5,
-        };
-        wrong_digit(rng, totp, at, position)
-    });
-    time_batch(runner, rng, &totps, &cases);
+    batch(runner, rng, first_or_last_digit_wrong);
 }
 
 fn otpcore_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
