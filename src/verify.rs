@@ -283,39 +283,46 @@ impl Scan {
     /// either outcome needs is ready before the branch (step and offset were
     /// selected in [`Scan::fold`], the kind of refusal is selected here), so each
     /// side only stores registers. Selecting between whole `Result`s built in
-    /// memory was tried and is worse: the copy out of the chosen slot meets
+    /// memory was tried and is worse here: the copy out of the chosen slot meets
     /// store-to-load forwarding that differs per variant (SECURITY.md).
+    pub(crate) fn finish(self) -> Result<Match, VerifyError> {
+        let refused = self.refusal();
+        if bool::from(self.accepted) {
+            Ok(self.matched())
+        } else {
+            Err(refused)
+        }
+    }
+
     /// [`Scan::finish`] into a result slot, without a branch on the outcome: the
     /// batch path finishes many scans in a row, where a branch would be predicted
     /// from the neighbours' outcomes and so cost more for the odd one out (an
-    /// accepted code among refused ones: dudect |t| = 22 to 113 on
-    /// `batch_correct_vs_wrong` with a branch).
+    /// accepted code among refused ones: dudect |t| = 72 on
+    /// `batch_correct_vs_wrong` with the branch). The slot is the caller's memory,
+    /// written once either way.
     pub(crate) fn finish_into(self, out: &mut Result<Match, VerifyError>) {
-        let refused = core::hint::select_unpredictable(
-            bool::from(self.replayed),
-            VerifyError::Replayed,
-            VerifyError::Mismatch,
+        let refused = Err(self.refusal());
+        *out = core::hint::select_unpredictable(
+            bool::from(self.accepted),
+            Ok(self.matched()),
+            refused,
         );
-        let accepted = Ok(Match {
-            step: self.best,
-            offset: self.best_offset,
-        });
-        *out = core::hint::select_unpredictable(bool::from(self.accepted), accepted, Err(refused));
     }
 
-    pub(crate) fn finish(self) -> Result<Match, VerifyError> {
-        let refused = core::hint::select_unpredictable(
+    /// The refusal if no step is accepted, selected without a branch.
+    fn refusal(&self) -> VerifyError {
+        core::hint::select_unpredictable(
             bool::from(self.replayed),
             VerifyError::Replayed,
             VerifyError::Mismatch,
-        );
-        if bool::from(self.accepted) {
-            Ok(Match {
-                step: self.best,
-                offset: self.best_offset,
-            })
-        } else {
-            Err(refused)
+        )
+    }
+
+    /// The match if one is accepted (meaningless otherwise).
+    fn matched(&self) -> Match {
+        Match {
+            step: self.best,
+            offset: self.best_offset,
         }
     }
 }
