@@ -275,38 +275,46 @@ impl Scan {
         self.step = step.wrapping_add(1);
     }
 
-    /// The outcome: the only branch on it, after the whole window has been folded.
+    /// The outcome, built without a branch on it.
     ///
     /// # Security
     /// The result is public (the caller learns it), but how long it takes to
-    /// produce must not depend on it beyond what cannot be avoided. Everything
-    /// either outcome needs is ready before the branch (step and offset were
-    /// selected in [`Scan::fold`], the kind of refusal is selected here), so each
-    /// side only stores registers. Selecting between whole `Result`s built in
-    /// memory was tried and is worse here: the copy out of the chosen slot meets
-    /// store-to-load forwarding that differs per variant (SECURITY.md).
+    /// produce must not depend on it. A `Result` cannot be selected in registers
+    /// (at 24 bytes it lives in memory), and the two obvious ways to build one
+    /// both leak (SECURITY.md, "Constant time"):
+    /// - `if accepted { Ok(..) } else { Err(..) }` is a branch whose two sides
+    ///   store different fields; the misprediction it takes half the time costs
+    ///   differently per side (dudect |t| up to 23 on correct vs wrong);
+    /// - `select_unpredictable(accepted, Ok(..), Err(..))` builds both variants in
+    ///   stack slots and copies the chosen one out: the copy's loads meet
+    ///   store-to-load forwarding that differs per variant (|t| up to 179).
+    ///
+    /// Instead both variants are written, each to an address selected without a
+    /// branch: the real output or a spare slot. The optimiser then sees one place
+    /// written with `Ok` or `Err` and merges the two into the same stores of every
+    /// field of the `Result` (tag, error bytes, step, offset), each value chosen
+    /// by a conditional move: the same instructions for both outcomes, and no
+    /// loads. Everything stored is computed first (step and offset were selected
+    /// in [`Scan::fold`], the kind of refusal by [`Scan::refusal`]). The dudect
+    /// pairs `otpcore_correct_vs_wrong` and `batch_correct_vs_wrong` check it.
     pub(crate) fn finish(self) -> Result<Match, VerifyError> {
-        let refused = self.refusal();
-        if bool::from(self.accepted) {
-            Ok(self.matched())
-        } else {
-            Err(refused)
-        }
+        let accepted = bool::from(self.accepted);
+        let matched = Ok(self.matched());
+        let refused = Err(self.refusal());
+        let mut out = Err(VerifyError::Mismatch);
+        let mut spare = Err(VerifyError::Mismatch);
+        *core::hint::select_unpredictable(accepted, &mut out, &mut spare) = matched;
+        *core::hint::select_unpredictable(accepted, &mut spare, &mut out) = refused;
+        out
     }
 
-    /// [`Scan::finish`] into a result slot, without a branch on the outcome: the
-    /// batch path finishes many scans in a row, where a branch would be predicted
-    /// from the neighbours' outcomes and so cost more for the odd one out (an
-    /// accepted code among refused ones: dudect |t| = 72 on
-    /// `batch_correct_vs_wrong` with the branch). The slot is the caller's memory,
-    /// written once either way.
+    /// [`Scan::finish`] into a result slot: the batch path, which finishes many
+    /// scans in a row. A branch there would be predicted from the neighbours'
+    /// outcomes and so cost more for the odd one out (an accepted code among
+    /// refused ones: dudect |t| = 72 on `batch_correct_vs_wrong` with a branch);
+    /// [`Scan::finish`] has none, and its value is stored field by field.
     pub(crate) fn finish_into(self, out: &mut Result<Match, VerifyError>) {
-        let refused = Err(self.refusal());
-        *out = core::hint::select_unpredictable(
-            bool::from(self.accepted),
-            Ok(self.matched()),
-            refused,
-        );
+        *out = self.finish();
     }
 
     /// The refusal if no step is accepted, selected without a branch.
