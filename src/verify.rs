@@ -287,7 +287,8 @@ impl Scan {
     ///   differently per side (dudect |t| up to 23 on correct vs wrong);
     /// - `select_unpredictable(accepted, Ok(..), Err(..))` builds both variants in
     ///   stack slots and copies the chosen one out: the copy's loads meet
-    ///   store-to-load forwarding that differs per variant (|t| up to 179).
+    ///   store-to-load forwarding that differs per variant (|t| up to 179 timed
+    ///   with a cycle counter).
     ///
     /// Instead both variants are written, each to an address selected without a
     /// branch: the real output or a spare slot. The optimiser then sees one place
@@ -295,8 +296,14 @@ impl Scan {
     /// field of the `Result` (tag, error bytes, step, offset), each value chosen
     /// by a conditional move: the same instructions for both outcomes, and no
     /// loads. Everything stored is computed first (step and offset were selected
-    /// in [`Scan::fold`], the kind of refusal by [`Scan::refusal`]). The dudect
-    /// pairs `otpcore_correct_vs_wrong` and `batch_correct_vs_wrong` check it.
+    /// in [`Scan::fold`], the kind of refusal by [`Scan::refusal`]).
+    ///
+    /// This relies on the optimiser. With rustc 1.95 on x86-64 the end of
+    /// `verify::scan` (and of `batch::fold_lanes`, which stores this value into its
+    /// slot) is a `sete` for the tag, a `cmove` for the error byte and then five
+    /// stores, with no branch between the last fold and `ret`. The dudect pairs
+    /// `otpcore_correct_vs_wrong` and `batch_correct_vs_wrong` check it; re-run the
+    /// full measurement after a compiler upgrade.
     pub(crate) fn finish(self) -> Result<Match, VerifyError> {
         let accepted = bool::from(self.accepted);
         let matched = Ok(self.matched());
@@ -306,15 +313,6 @@ impl Scan {
         *core::hint::select_unpredictable(accepted, &mut out, &mut spare) = matched;
         *core::hint::select_unpredictable(accepted, &mut spare, &mut out) = refused;
         out
-    }
-
-    /// [`Scan::finish`] into a result slot: the batch path, which finishes many
-    /// scans in a row. A branch there would be predicted from the neighbours'
-    /// outcomes and so cost more for the odd one out (an accepted code among
-    /// refused ones: dudect |t| = 72 on `batch_correct_vs_wrong` with a branch);
-    /// [`Scan::finish`] has none, and its value is stored field by field.
-    pub(crate) fn finish_into(self, out: &mut Result<Match, VerifyError>) {
-        *out = self.finish();
     }
 
     /// The refusal if no step is accepted, selected without a branch.
