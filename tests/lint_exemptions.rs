@@ -1,0 +1,127 @@
+//! Backs SECURITY.md "No panics on input": the exact list of places in the shipped
+//! library that exempt themselves from the panic-freedom lints or from
+//! `deny(unsafe_code)`. Adding an exemption fails this test until the list here and
+//! SECURITY.md are updated together.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The lints `src/lib.rs` denies so that no input can panic, and `unsafe_code`.
+const GUARDED: [&str; 6] = [
+    "clippy::unwrap_used",
+    "clippy::expect_used",
+    "clippy::indexing_slicing",
+    "clippy::panic",
+    "clippy::arithmetic_side_effects",
+    "unsafe_code",
+];
+
+/// `(file, lint)` for every exemption outside `#[cfg(test)]` code, as SECURITY.md lists them.
+const EXPECTED: &[(&str, &str)] = &[
+    ("accel/avx2.rs", "clippy::indexing_slicing"),
+    ("accel/avx512.rs", "clippy::indexing_slicing"),
+    ("accel/lanes.rs", "clippy::arithmetic_side_effects"),
+    ("accel/mod.rs", "unsafe_code"),
+    ("accel/shani.rs", "clippy::indexing_slicing"),
+    ("accel/shani256.rs", "clippy::arithmetic_side_effects"),
+    ("accel/shani256.rs", "clippy::indexing_slicing"),
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Exemptions in the library's sources (`src/`, the CLI binary excluded: it is
+/// listed separately), skipping unit-test files and attributes that follow a
+/// `#[cfg(test)]`.
+fn exemptions() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for path in files {
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.starts_with("bin/") || rel.ends_with("tests.rs") || rel.contains("/tests/") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let mut after_cfg_test = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[cfg(test)]") {
+                after_cfg_test = true;
+                continue;
+            }
+            let is_allow = line.starts_with("#[allow(") || line.starts_with("#![allow(");
+            if is_allow && !after_cfg_test {
+                for lint in GUARDED.iter().filter(|lint| line.contains(*lint)) {
+                    found.push((rel.clone(), (*lint).to_owned()));
+                }
+            }
+            if !line.starts_with("//") && !line.starts_with("#[") {
+                after_cfg_test = false;
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn the_library_exempts_exactly_the_listed_places() {
+    let expected: Vec<(String, String)> = EXPECTED
+        .iter()
+        .map(|(f, l)| ((*f).to_owned(), (*l).to_owned()))
+        .collect();
+    assert_eq!(exemptions(), expected);
+}
+
+#[test]
+fn unsafe_blocks_live_only_in_the_dispatch_module() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut with_unsafe: Vec<String> = files
+        .iter()
+        .filter(|p| {
+            fs::read_to_string(p).unwrap().lines().any(|l| {
+                let code = l.split("//").next().unwrap_or("");
+                code.contains("unsafe {")
+                    || code.contains("unsafe fn")
+                    || code.contains("unsafe impl")
+            })
+        })
+        .map(|p| {
+            p.strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    with_unsafe.sort();
+    assert_eq!(with_unsafe, ["accel/dispatch.rs"]);
+}
+
+/// The checker sees an exemption when there is one (so the test above can fail).
+#[test]
+fn the_checker_finds_an_exemption_it_is_shown() {
+    let shani =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/accel/shani.rs"))
+            .unwrap();
+    assert!(shani.contains("#![allow(clippy::indexing_slicing)]"));
+    assert!(exemptions().contains(&(
+        "accel/shani.rs".to_owned(),
+        "clippy::indexing_slicing".to_owned()
+    )));
+}
