@@ -38,21 +38,24 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Exemptions in the library's sources (`src/`, the CLI binary excluded: it is
-/// listed separately), skipping unit-test files and attributes that follow a
-/// `#[cfg(test)]`.
+/// Exemptions in the shipped sources (`src/`, the CLI in `src/bin/` included, and
+/// the FFI crate's `bindings/uniffi/src/`, listed as `ffi/…`), skipping unit-test
+/// files and attributes that follow a `#[cfg(test)]`.
 fn exemptions() -> Vec<(String, String)> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("bindings/uniffi/src"), &mut files);
     let mut found = Vec::new();
     for path in files {
-        let rel = path
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.starts_with("bin/") || rel.ends_with("tests.rs") || rel.contains("/tests/") {
+        let rel = match path.strip_prefix(root.join("src")) {
+            Ok(rel) => rel.to_string_lossy().into_owned(),
+            Err(_) => {
+                let ffi = path.strip_prefix(root.join("bindings/uniffi/src")).unwrap();
+                format!("ffi/{}", ffi.to_string_lossy())
+            }
+        };
+        if rel.ends_with("tests.rs") || rel.contains("/tests/") {
             continue;
         }
         let text = fs::read_to_string(&path).unwrap();
