@@ -13,6 +13,7 @@
 //! | `RedisStore` (feature `redis`) | Every operation is one Lua script, atomic on one Redis primary. Durable only as far as the server's persistence (`appendfsync always` to survive a crash); replicas are asynchronous, so a failover can lose accepted steps unless writes are confirmed with `WAIT`. |
 //! | `PostgresStore` (feature `postgres`) | Every operation is one statement deciding the race under the row lock. Durable once committed; the right home for HOTP counters. |
 
+mod clock;
 mod credential;
 mod memory;
 #[cfg(feature = "postgres")]
@@ -31,6 +32,7 @@ pub use self::postgres::PostgresStore;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use self::redis::RedisStore;
+pub use clock::EXPIRY_GRACE_SECS;
 pub use credential::{CredentialId, CredentialIdError};
 pub(crate) use memory::Entry;
 pub use memory::MemoryStore;
