@@ -43,7 +43,7 @@ mod redis_store {
 
     /// Key names (hash-tagged, prefixed), TTLs: TOTP steps expire once no window
     /// can reach them — here (behind 1 + max_drift 10 + 2) steps after the step,
-    /// which is more than (behind + ahead + 1) periods plus the drift bound —
+    /// plus `EXPIRY_GRACE_SECS`, which is more than (behind + ahead + 1) periods plus the drift bound —
     /// HOTP counters, drift and failure counts do not.
     #[tokio::test]
     async fn redis_keys_and_ttls() {
@@ -76,7 +76,8 @@ mod redis_store {
             guard.verify_totp(&c, &t, &code, T).await,
             Outcome::Accepted(_)
         ));
-        let expected = (config.totp_window.behind + config.max_drift + 2) * 30;
+        let grace = otpcore::store::EXPIRY_GRACE_SECS;
+        let expected = (config.totp_window.behind + config.max_drift + 2) * 30 + grace;
         assert!(
             expected
                 >= (config.totp_window.behind + config.totp_window.ahead + 1 + config.max_drift)
@@ -243,8 +244,10 @@ mod postgres_store {
             .begin(&d, t, &ThrottlePolicy::default())
             .await
             .unwrap();
-        assert_eq!(store.purge_expired(t + 99).await.unwrap(), 0);
-        assert_eq!(store.purge_expired(t + 100).await.unwrap(), 1);
+        // Steps are kept for the grace past their expiry.
+        let grace = otpcore::store::EXPIRY_GRACE_SECS;
+        assert_eq!(store.purge_expired(t + 99 + grace).await.unwrap(), 0);
+        assert_eq!(store.purge_expired(t + 100 + grace).await.unwrap(), 1);
         assert_eq!(store.load(&a).await.unwrap().last_step, None);
         assert_eq!(store.load(&b).await.unwrap().drift, 2);
         assert_eq!(store.load(&c).await.unwrap().last_step, Some(1));
