@@ -14,8 +14,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 /// has passed its `expires_at`.
 pub const EXPIRY_GRACE_SECS: u64 = 300;
 
-/// Records whose `expires_at` is at or before the returned value are dead. A caller's time can only lower it (a clock behind
-/// sweeps less); it can never raise it past the store's own clock.
+/// Records whose `expires_at` is at or before the returned value are dead. A
+/// caller's time can only lower it (a clock behind sweeps less); it can never
+/// raise it past the store's own clock.
 pub(crate) fn sweep_bound(caller_now: u64, store_now: u64) -> u64 {
     caller_now.min(store_now).saturating_sub(EXPIRY_GRACE_SECS)
 }

@@ -9,6 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 use hashbrown::HashTable;
 
 use super::clock::{sweep_bound, Clock};
+use super::entry::Entry;
 use super::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind};
 use crate::ThrottlePolicy;
 
@@ -98,69 +99,6 @@ struct Key<'a> {
 impl Key<'_> {
     fn matches(&self, slot: &Slot) -> bool {
         slot.hash == self.hash && *slot.key == *self.id
-    }
-}
-
-/// One credential's state. Its operations are the [`Store`] contract's, applied
-/// by whoever holds the shard's lock: [`MemoryStore`]'s `Store` methods, or a
-/// verification holding it throughout ([`MemoryStore::with_entry`]).
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Entry {
-    last_step: Option<u64>,
-    expires_at: Option<u64>,
-    drift: i64,
-    failures: u32,
-    last_attempt: Option<u64>,
-}
-
-impl Entry {
-    /// [`Store::begin`]: the throttle check, and the attempt counted as a failure.
-    pub(crate) fn begin(&mut self, now: u64, policy: &ThrottlePolicy) -> Gate {
-        match policy.check(self.failures, self.last_attempt, now) {
-            Err(retry_after) => Gate::Throttled { retry_after },
-            Ok(()) => {
-                self.failures = self.failures.saturating_add(1);
-                self.last_attempt = Some(now);
-                Gate::Open(self.state())
-            }
-        }
-    }
-
-    /// [`Store::advance`]: the compare-and-set of the step.
-    pub(crate) fn advance(&mut self, a: &Advance) -> Advanced {
-        if self.last_step.is_none_or(|last| last < a.step) {
-            self.last_step = Some(a.step);
-            self.expires_at = a.expires_at;
-            self.drift = a.drift;
-            self.failures = 0;
-            self.last_attempt = None;
-            Advanced::Won
-        } else {
-            Advanced::Lost
-        }
-    }
-
-    /// [`Store::refund`]: gives back the failure counted by `begin`.
-    pub(crate) fn refund(&mut self) {
-        self.failures = self.failures.saturating_sub(1);
-        if self.failures == 0 {
-            self.last_attempt = None;
-        }
-    }
-
-    fn state(&self) -> State {
-        State {
-            last_step: self.last_step,
-            drift: self.drift,
-            failures: self.failures,
-        }
-    }
-
-    /// Whether dropping the entry would lose anything, when records expiring
-    /// at or before `bound` ([`sweep_bound`]) are dead.
-    fn is_live(&self, bound: u64) -> bool {
-        let step_live = self.last_step.is_some() && self.expires_at.is_none_or(|e| e > bound);
-        step_live || self.drift != 0 || self.failures != 0
     }
 }
 
@@ -393,10 +331,7 @@ impl Store for MemoryStore {
         &self,
         credential: &CredentialId,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        ready(self.update(credential, |e| {
-            e.failures = 0;
-            e.last_attempt = None;
-        }))
+        ready(self.update(credential, Entry::reset))
     }
 
     fn remove(
