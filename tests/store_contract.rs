@@ -43,7 +43,7 @@ mod redis_store {
 
     /// Key names (hash-tagged, prefixed), TTLs: TOTP steps expire once no window
     /// can reach them — here (behind 1 + max_drift 10 + 2) steps after the step,
-    /// which is more than (behind + ahead + 1) periods plus the drift bound —
+    /// plus `EXPIRY_GRACE_SECS`, which is more than (behind + ahead + 1) periods plus the drift bound —
     /// HOTP counters, drift and failure counts do not.
     #[tokio::test]
     async fn redis_keys_and_ttls() {
@@ -76,7 +76,8 @@ mod redis_store {
             guard.verify_totp(&c, &t, &code, T).await,
             Outcome::Accepted(_)
         ));
-        let expected = (config.totp_window.behind + config.max_drift + 2) * 30;
+        let grace = otpcore::store::EXPIRY_GRACE_SECS;
+        let expected = (config.totp_window.behind + config.max_drift + 2) * 30 + grace;
         assert!(
             expected
                 >= (config.totp_window.behind + config.totp_window.ahead + 1 + config.max_drift)
@@ -128,6 +129,41 @@ mod redis_store {
             .await
             .unwrap();
         assert_eq!(counter, "3");
+    }
+
+    /// A caller whose clock runs an hour ahead records a step whose expiry is,
+    /// by its own clock, already past: the TTL must still cover the step's
+    /// window by the Redis server's clock, plus the grace, so that correctly
+    /// clocked servers keep refusing the used code.
+    #[tokio::test]
+    async fn redis_ttl_is_not_shortened_by_a_caller_clock_ahead() {
+        use otpcore::store::{Advance, Store, EXPIRY_GRACE_SECS};
+        use std::time::{SystemTime, UNIX_EPOCH};
+
+        let server = RedisServer::start();
+        let con = support::redis_connection(&server.url()).await;
+        let store = RedisStore::new(con.clone());
+        let real = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let used = Advance {
+            step: 1,
+            drift: 0,
+            now: real + 3600,
+            expires_at: Some(real + 390),
+        };
+        // A private server: a fixed id, so the key name is known.
+        let c = otpcore::store::CredentialId::new("ahead").unwrap();
+        store.advance(&c, used).await.unwrap();
+        let mut probe = con.clone();
+        let ttl: i64 = redis::cmd("TTL")
+            .arg("otp:v1:{ahead}:last")
+            .query_async(&mut probe)
+            .await
+            .unwrap();
+        let want = (390 + EXPIRY_GRACE_SECS) as i64;
+        assert!((want - 2..=want).contains(&ttl), "TTL {ttl}, want {want}");
     }
 }
 
@@ -208,11 +244,44 @@ mod postgres_store {
             .begin(&d, t, &ThrottlePolicy::default())
             .await
             .unwrap();
-        assert_eq!(store.purge_expired(t + 99).await.unwrap(), 0);
-        assert_eq!(store.purge_expired(t + 100).await.unwrap(), 1);
+        // Steps are kept for the grace past their expiry.
+        let grace = otpcore::store::EXPIRY_GRACE_SECS;
+        assert_eq!(store.purge_expired(t + 99 + grace).await.unwrap(), 0);
+        assert_eq!(store.purge_expired(t + 100 + grace).await.unwrap(), 1);
         assert_eq!(store.load(&a).await.unwrap().last_step, None);
         assert_eq!(store.load(&b).await.unwrap().drift, 2);
         assert_eq!(store.load(&c).await.unwrap().last_step, Some(1));
         assert_eq!(store.load(&d).await.unwrap().failures, 1);
+    }
+
+    /// `purge_expired` with a future time deletes no more than the database's
+    /// own clock allows: a step still inside its window (by the database's
+    /// clock, plus the grace) is kept however late the caller's `now`.
+    #[tokio::test]
+    async fn postgres_purge_trusts_the_database_clock() {
+        use otpcore::store::{Advance, Store, EXPIRY_GRACE_SECS};
+        use std::time::{SystemTime, UNIX_EPOCH};
+
+        let server = PostgresServer::start();
+        let store = support::postgres_store(&server.conn_str(), 1).await;
+        let real = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let at = |expires_at| Advance {
+            step: 1,
+            drift: 0,
+            now: real,
+            expires_at: Some(expires_at),
+        };
+        let (live, dead) = (support::cred("live"), support::cred("dead"));
+        store.advance(&live, at(real + 390)).await.unwrap();
+        store
+            .advance(&dead, at(real - EXPIRY_GRACE_SECS - 60))
+            .await
+            .unwrap();
+        assert_eq!(store.purge_expired(u64::MAX).await.unwrap(), 1);
+        assert_eq!(store.load(&live).await.unwrap().last_step, Some(1));
+        assert_eq!(store.load(&dead).await.unwrap().last_step, None);
     }
 }

@@ -160,7 +160,8 @@ impl<S: Store> Guard<S> {
     /// moves forward. The last accepted counter is tried as well, so that
     /// resubmitting its code is [`Outcome::Replayed`] rather than a failure;
     /// older codes are simply wrong. `at` (unix seconds) is used for throttling
-    /// only.
+    /// only: no store expires records by it (test
+    /// `replay_expiry::*_hotp_at_in_milliseconds_keeps_other_replay_records`).
     ///
     /// A credential without a recorded counter starts at counter 0; use
     /// [`Guard::resync_hotp`] for tokens that have moved further.

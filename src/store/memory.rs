@@ -8,6 +8,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use hashbrown::HashTable;
 
+use super::clock::{sweep_bound, Clock};
+use super::entry::Entry;
 use super::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind};
 use crate::ThrottlePolicy;
 
@@ -24,14 +26,38 @@ use crate::ThrottlePolicy;
 /// restart forgets used steps, drift, failure counts and HOTP counters — use the
 /// Redis or PostgreSQL store when that matters, and always for HOTP.
 ///
+/// # Security
+/// Replay records expire by **the store's own clock, never a caller's**. A
+/// TOTP step is forgotten only once `min(caller time, store clock)` reaches
+/// its [`Advance::expires_at`] plus [`EXPIRY_GRACE_SECS`](super::EXPIRY_GRACE_SECS)
+/// (five minutes, for verifiers whose clocks run behind the store's), so no
+/// call's time — an HOTP `at` in milliseconds, a forward-stepped clock,
+/// [`MemoryStore::purge_expired`] with a future time — makes another
+/// credential's used step acceptable again (tests `replay_expiry::*`, through
+/// both drivers, and the Python binding's `test_replay_expiry.py`). A caller
+/// whose time runs behind only sweeps less.
+///
+/// The store's clock is the system clock, but never ahead of where it stood
+/// when the store was created plus the monotonic time elapsed since: a
+/// forward step of the wall clock (an NTP step, a VM resume) during the
+/// store's life does not expire records early, and a backward step only keeps
+/// them longer (`store::clock` unit tests). If the wall clock was already
+/// ahead when the store was created *and* still is, records expire early by
+/// that much. [`MemoryStore::with_clock`] replaces the clock.
+///
+/// A step recorded by a caller whose time runs ahead stays until the store's
+/// clock reaches its expiry; meanwhile that credential's earlier codes are
+/// refused as used. A caller's clock error thus costs only its own
+/// credential's attempts.
+///
 /// # Memory
 /// A credential's entry is dropped once it carries no information: its TOTP
-/// step has expired ([`Advance::expires_at`]), its drift is 0 and no failures
-/// are counted. Each shard sweeps itself after as many writes as it holds
-/// entries (amortised O(1) per operation), and [`MemoryStore::purge_expired`]
-/// sweeps on demand. What remains is bounded by the number of credentials with
-/// an HOTP counter, a non-zero drift, failures, or a step used in the last few
-/// windows.
+/// step has expired as above, its drift is 0 and no failures are counted.
+/// Each shard sweeps itself after as many writes as it holds entries
+/// (amortised O(1) per operation), and [`MemoryStore::purge_expired`] sweeps
+/// on demand. What remains is bounded by the number of credentials with an
+/// HOTP counter, a non-zero drift, failures, or a step used in the last few
+/// windows plus the grace.
 ///
 /// # Errors
 /// Operations fail with [`StoreErrorKind::Poisoned`] only if a thread panicked
@@ -39,6 +65,7 @@ use crate::ThrottlePolicy;
 pub struct MemoryStore {
     shards: Box<[Shard]>,
     hasher: RandomState,
+    clock: Clock,
 }
 
 #[derive(Default)]
@@ -75,75 +102,15 @@ impl Key<'_> {
     }
 }
 
-/// One credential's state. Its operations are the [`Store`] contract's, applied
-/// by whoever holds the shard's lock: [`MemoryStore`]'s `Store` methods, or a
-/// verification holding it throughout ([`MemoryStore::with_entry`]).
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Entry {
-    last_step: Option<u64>,
-    expires_at: Option<u64>,
-    drift: i64,
-    failures: u32,
-    last_attempt: Option<u64>,
-}
-
-impl Entry {
-    /// [`Store::begin`]: the throttle check, and the attempt counted as a failure.
-    pub(crate) fn begin(&mut self, now: u64, policy: &ThrottlePolicy) -> Gate {
-        match policy.check(self.failures, self.last_attempt, now) {
-            Err(retry_after) => Gate::Throttled { retry_after },
-            Ok(()) => {
-                self.failures = self.failures.saturating_add(1);
-                self.last_attempt = Some(now);
-                Gate::Open(self.state())
-            }
-        }
-    }
-
-    /// [`Store::advance`]: the compare-and-set of the step.
-    pub(crate) fn advance(&mut self, a: &Advance) -> Advanced {
-        if self.last_step.is_none_or(|last| last < a.step) {
-            self.last_step = Some(a.step);
-            self.expires_at = a.expires_at;
-            self.drift = a.drift;
-            self.failures = 0;
-            self.last_attempt = None;
-            Advanced::Won
-        } else {
-            Advanced::Lost
-        }
-    }
-
-    /// [`Store::refund`]: gives back the failure counted by `begin`.
-    pub(crate) fn refund(&mut self) {
-        self.failures = self.failures.saturating_sub(1);
-        if self.failures == 0 {
-            self.last_attempt = None;
-        }
-    }
-
-    fn state(&self) -> State {
-        State {
-            last_step: self.last_step,
-            drift: self.drift,
-            failures: self.failures,
-        }
-    }
-
-    /// Whether dropping the entry would lose anything at time `now`.
-    fn is_live(&self, now: u64) -> bool {
-        let step_live = self.last_step.is_some() && self.expires_at.is_none_or(|e| e > now);
-        step_live || self.drift != 0 || self.failures != 0
-    }
-}
-
 impl ShardInner {
     /// Counts a write and sweeps dead entries once the shard has seen as many
     /// writes as it holds entries (at least 64), so sweeping is amortised O(1).
-    fn wrote(&mut self, now: u64) {
+    /// `bound` ([`sweep_bound`]) is asked for only when it sweeps.
+    fn wrote(&mut self, bound: impl FnOnce() -> u64) {
         self.writes_since_sweep = self.writes_since_sweep.saturating_add(1);
         if self.writes_since_sweep >= self.entries.len().max(64) {
-            self.entries.retain(|slot| slot.entry.is_live(now));
+            let bound = bound();
+            self.entries.retain(|slot| slot.entry.is_live(bound));
             self.writes_since_sweep = 0;
         }
     }
@@ -195,19 +162,36 @@ impl MemoryStore {
         MemoryStore {
             shards: (0..shards.max(1)).map(|_| Shard::default()).collect(),
             hasher: RandomState::new(),
+            clock: Clock::system(),
         }
     }
 
-    /// Drops every entry that carries no information at `now` (see the type's
-    /// docs), returning how many remain.
+    /// The same store, expiring replay records by `clock` (unix seconds)
+    /// instead of the system clock: for tests, or to share a clock that the
+    /// application trusts more. See the type's `# Security`.
+    #[must_use]
+    pub fn with_clock(self, clock: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
+        MemoryStore {
+            clock: Clock::Custom(alloc::sync::Arc::new(clock)),
+            ..self
+        }
+    }
+
+    /// Drops every entry that carries no information any more (see the type's
+    /// docs), returning how many remain. A TOTP step counts as expired only
+    /// once `min(now, store clock)` reaches its expiry plus
+    /// [`EXPIRY_GRACE_SECS`](super::EXPIRY_GRACE_SECS): a `now` ahead of the
+    /// store's clock purges no more than the store's clock allows (test
+    /// `replay_expiry::*_purge_expired_in_the_future_keeps_replay_records`).
     ///
     /// # Errors
     /// [`StoreErrorKind::Poisoned`].
     pub fn purge_expired(&self, now: u64) -> Result<usize, StoreError> {
+        let bound = sweep_bound(now, self.clock.now());
         let mut remaining = 0usize;
         for shard in &self.shards {
             let mut inner = lock(shard)?;
-            inner.entries.retain(|slot| slot.entry.is_live(now));
+            inner.entries.retain(|slot| slot.entry.is_live(bound));
             inner.writes_since_sweep = 0;
             remaining = remaining.saturating_add(inner.entries.len());
         }
@@ -254,7 +238,8 @@ impl MemoryStore {
     }
 
     /// Runs `f` on the credential's entry (created if absent) under its shard's
-    /// lock, then counts one write at `now`. A whole verification runs inside:
+    /// lock, then counts one write (sweeping by [`sweep_bound`] of `now` and the
+    /// store's clock). A whole verification runs inside:
     /// one lock and one lookup instead of one per store operation, and atomic
     /// because nothing else can touch the entry meanwhile. Keep `f` short: it
     /// holds up every credential of the shard.
@@ -266,7 +251,7 @@ impl MemoryStore {
     ) -> Result<R, StoreError> {
         let (mut shard, key) = self.shard(credential)?;
         let result = f(shard.entry(key));
-        shard.wrote(now);
+        shard.wrote(|| sweep_bound(now, self.clock.now()));
         Ok(result)
     }
 
@@ -346,10 +331,7 @@ impl Store for MemoryStore {
         &self,
         credential: &CredentialId,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        ready(self.update(credential, |e| {
-            e.failures = 0;
-            e.last_attempt = None;
-        }))
+        ready(self.update(credential, Entry::reset))
     }
 
     fn remove(

@@ -93,3 +93,42 @@ fn credentials_spread_over_every_shard() {
     assert!(sizes.iter().all(|&n| (800..1200).contains(&n)), "{sizes:?}");
     assert_eq!(store.len().unwrap(), 16_000);
 }
+
+#[test]
+fn expiry_follows_the_store_clock_not_the_callers() {
+    use crate::store::EXPIRY_GRACE_SECS;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    let clock = Arc::new(AtomicU64::new(1_000));
+    let store = MemoryStore::with_shards(1).with_clock({
+        let clock = Arc::clone(&clock);
+        move || clock.load(Ordering::Relaxed)
+    });
+    let used = Advance {
+        step: 1,
+        drift: 0,
+        now: 1_000,
+        expires_at: Some(1_100),
+    };
+    store.advance_now(&id("victim"), used).unwrap();
+    // Callers far in the future, many times over: the store's clock says the
+    // step is still reachable, so neither the sweep nor a purge drops it.
+    for i in 0..200 {
+        let at = Advance {
+            now: u64::MAX,
+            ..used
+        };
+        store.advance_now(&id(&format!("u{i}")), at).unwrap();
+    }
+    assert_eq!(store.purge_expired(u64::MAX).unwrap(), 201);
+    assert_eq!(store.load_now(&id("victim")).unwrap().last_step, Some(1));
+    // Only once the store's own clock reaches expiry plus the grace.
+    clock.store(1_099 + EXPIRY_GRACE_SECS, Ordering::Relaxed);
+    assert_eq!(store.purge_expired(u64::MAX).unwrap(), 201);
+    clock.store(1_100 + EXPIRY_GRACE_SECS, Ordering::Relaxed);
+    assert_eq!(store.purge_expired(u64::MAX).unwrap(), 0);
+    // A caller's past time sweeps less than the store's clock would.
+    store.advance_now(&id("victim"), used).unwrap();
+    assert_eq!(store.purge_expired(0).unwrap(), 1);
+}

@@ -12,8 +12,21 @@
 //! | [`MemoryStore`] | One process. Linearisable per credential (a lock per shard). Lost on restart. |
 //! | `RedisStore` (feature `redis`) | Every operation is one Lua script, atomic on one Redis primary. Durable only as far as the server's persistence (`appendfsync always` to survive a crash); replicas are asynchronous, so a failover can lose accepted steps unless writes are confirmed with `WAIT`. |
 //! | `PostgresStore` (feature `postgres`) | Every operation is one statement deciding the race under the row lock. Durable once committed; the right home for HOTP counters. |
+//!
+//! **Which clock expires a used TOTP step.** A step may be forgotten once no
+//! window can reach it ([`Advance::expires_at`]) plus [`EXPIRY_GRACE_SECS`].
+//! Every store judges that by a clock the caller cannot move forward:
+//! [`MemoryStore`] by its own (the system clock, never ahead of its start plus
+//! monotonic time), `PostgresStore::purge_expired` by the database's `now()`,
+//! `RedisStore` by the later of the caller's and the Redis server's clock. A
+//! call whose time runs ahead — an HOTP `at` in milliseconds, a forward clock
+//! step, `purge_expired` with a future time — never makes another credential's
+//! used step acceptable again (tests in `tests/replay_expiry.rs` and
+//! `tests/store_contract.rs`).
 
+mod clock;
 mod credential;
+mod entry;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -31,8 +44,9 @@ pub use self::postgres::PostgresStore;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use self::redis::RedisStore;
+pub use clock::EXPIRY_GRACE_SECS;
 pub use credential::{CredentialId, CredentialIdError};
-pub(crate) use memory::Entry;
+pub(crate) use entry::Entry;
 pub use memory::MemoryStore;
 
 use crate::ThrottlePolicy;
@@ -74,6 +88,9 @@ pub struct Advance {
     pub now: u64,
     /// Unix time after which `step` can no longer be accepted anyway, so the
     /// store may forget it (TOTP); `None` to keep it for ever (HOTP counters).
+    /// Stores judge it by their own clock, never by a caller's time alone, and
+    /// keep the step [`EXPIRY_GRACE_SECS`] longer (see each store's
+    /// `# Security`).
     pub expires_at: Option<u64>,
 }
 

@@ -57,9 +57,12 @@ const REMOVE: &str = "DELETE FROM otpcore_state WHERE credential = $1";
 const LOAD: &str =
     "SELECT last_step::text, drift, failures FROM otpcore_state WHERE credential = $1";
 
+/// `$1` the caller's time, `$2` the grace: a step expires by the earlier of the
+/// caller's time and the database's own clock, never by a later caller's time.
 const PURGE: &str = "
 DELETE FROM otpcore_state
- WHERE expires_at <= $1::bigint AND drift = 0 AND failures = 0 AND last_attempt_at IS NULL";
+ WHERE expires_at <= LEAST($1::bigint, floor(extract(epoch FROM now()))::bigint) - $2::bigint
+   AND drift = 0 AND failures = 0 AND last_attempt_at IS NULL";
 
 /// A [`Store`] in PostgreSQL (feature `postgres`), through a `deadpool-postgres`
 /// connection pool over `tokio-postgres`.
@@ -84,7 +87,8 @@ DELETE FROM otpcore_state
 /// failover can lose the last commits unless `synchronous_standby_names` is set.
 ///
 /// Expired TOTP state is not deleted by itself: call
-/// [`PostgresStore::purge_expired`] periodically.
+/// [`PostgresStore::purge_expired`] periodically. Expiry trusts **the
+/// database's clock** (`now()`), never a caller's alone: see that method.
 ///
 /// # Errors
 /// Pool, connection and statement failures are [`StoreError`]s of kind
@@ -120,17 +124,26 @@ impl PostgresStore {
             .map_err(unavailable)
     }
 
-    /// Deletes the rows that carry no information at unix time `now`: an
-    /// expired TOTP step, no drift, no failures. Returns how many were deleted.
+    /// Deletes the rows that carry no information any more: an expired TOTP
+    /// step, no drift, no failures. Returns how many were deleted.
+    ///
+    /// # Security
+    /// A step counts as expired only once `min(now, the database's clock)`
+    /// reaches its expiry plus [`EXPIRY_GRACE_SECS`](super::EXPIRY_GRACE_SECS):
+    /// a `now` ahead of the database's clock deletes no row whose step a
+    /// correctly clocked server can still accept (test
+    /// `store_contract::postgres_store::postgres_purge_trusts_the_database_clock`);
+    /// a `now` behind it deletes less.
     ///
     /// # Errors
     /// [`StoreError`] if the database cannot be reached.
     pub async fn purge_expired(&self, now: u64) -> Result<u64, StoreError> {
         let now = clamp_time(now);
+        let grace = clamp_time(super::EXPIRY_GRACE_SECS);
         let client = self.pool.get().await.map_err(unavailable)?;
         let statement = client.prepare_cached(PURGE).await.map_err(unavailable)?;
         client
-            .execute(&statement, &[&now])
+            .execute(&statement, &[&now, &grace])
             .await
             .map_err(unavailable)
     }

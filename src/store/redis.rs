@@ -14,6 +14,10 @@ use crate::ThrottlePolicy;
 /// Times are clamped below 2^53 seconds so that Lua's doubles hold them exactly.
 const MAX_TIME: u64 = (1 << 53) - 1;
 
+/// Expiry times are clamped to 2^40 s (year 36812): Lua prints such integers
+/// exactly (in at most 14 digits), and Redis accepts them as `EX` in ms.
+const MAX_EXPIRY: u64 = 1 << 40;
+
 /// A [`Store`] in Redis (feature `redis`), over any async connection of the
 /// `redis` crate: a `MultiplexedConnection`, a `ConnectionManager` (which
 /// reconnects by itself after a restart) or a cluster connection.
@@ -21,15 +25,28 @@ const MAX_TIME: u64 = (1 << 53) - 1;
 /// # Keys
 /// Per credential `c`, with the default prefix `otp:v1`:
 /// - `otp:v1:{c}:last` — last accepted step, a decimal string (HOTP counters
-///   above 2^53 compare correctly). TOTP: expires with an `EX` TTL once no
-///   window can reach the step again (at least `(behind + ahead + 1)` periods
-///   plus twice the drift bound); HOTP: no TTL.
+///   above 2^53 compare correctly). TOTP step `s`: an `EX` TTL that lasts
+///   until [`Advance::expires_at`] — the start of step
+///   `s + max_drift + behind + 2`, after which no window can reach `s` —
+///   plus [`EXPIRY_GRACE_SECS`](super::EXPIRY_GRACE_SECS), by the caller's
+///   clock or by the Redis server's (`TIME`), whichever is later (see
+///   `# Security`); HOTP: no TTL.
 /// - `otp:v1:{c}:drift` — recorded TOTP drift, absent when 0; no TTL.
 /// - `otp:v1:{c}:fail` — hash `{n, at}`: failures and previous attempt time;
 ///   deleted on success, reset and when refunded to 0.
 ///
 /// The `{c}` hash tag keeps a credential's keys in one Redis Cluster slot, as
 /// a multi-key script requires.
+///
+/// # Security
+/// Each credential has its own keys, so no call's time can expire another
+/// credential's record. A caller whose clock runs ahead cannot shorten its own
+/// record's life below what the Redis server's clock says the step still needs
+/// (test `store_contract::redis_store::redis_ttl_is_not_shortened_by_a_caller_clock_ahead`),
+/// and a caller whose clock runs behind keeps it the full window by its own
+/// clock. Only when both the caller's and the server's clocks run ahead can a
+/// used step expire early. Redis before 7 needs `redis.replicate_commands`,
+/// which the script calls, to read `TIME` before a write.
 ///
 /// # Guarantees
 /// Each operation is one Lua script, which Redis runs atomically: concurrent
@@ -217,14 +234,17 @@ where
         credential: &CredentialId,
         advance: Advance,
     ) -> Result<Advanced, StoreError> {
-        // A TTL of at least one second: 0 means "no expiry" to the script.
-        let ttl = advance
-            .expires_at
-            .map_or(0, |e| e.saturating_sub(advance.now).max(1));
+        // Kept until `until` by the caller's clock (`ttl`, at least one second:
+        // 0 means "no expiry" to the script) or by the server's, whichever is later.
+        let (ttl, until) = advance.expires_at.map_or((0, 0), |e| {
+            let until = e.saturating_add(super::EXPIRY_GRACE_SECS).min(MAX_EXPIRY);
+            (until.saturating_sub(advance.now).max(1), until)
+        });
         let args = [
             format!("{}", advance.step),
             format!("{}", advance.drift),
             format!("{ttl}"),
+            format!("{until}"),
         ];
         let won: i64 = self
             .run(&self.scripts.advance, &self.keys(credential), &args)

@@ -302,9 +302,12 @@ impl StatefulVerifier {
         })
     }
 
-    /// Drops the entries that no longer carry information at Unix time `now` and
-    /// returns how many remain. The verifier also does this by itself as it goes;
-    /// call it to free memory after a burst of logins.
+    /// Drops the entries that no longer carry information and returns how many
+    /// remain. The verifier also does this by itself as it goes; call it to free
+    /// memory after a burst of logins. A used code's record is dropped only once
+    /// both `now` and the verifier's own clock are five minutes past the last
+    /// moment a window can reach it, so a `now` in the future drops nothing that
+    /// could still be replayed (test `test_replay_expiry.py`).
     ///
     /// # Errors
     /// `StoreUnavailable`.
