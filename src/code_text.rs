@@ -54,10 +54,10 @@ pub(crate) fn decimal_symbol(digit: u8) -> u8 {
 /// not a contiguous ASCII range, such as Steam's.
 #[inline(always)]
 pub(crate) fn alphabet_symbol(alphabet: &[u8], digit: u8) -> u8 {
+    let digit = usize::from(digit);
     let mut symbol = 0u8;
-    // `0..=MAX` rather than `0..`: it ends instead of overflowing, should an
-    // alphabet ever have more than 256 symbols.
-    for (index, candidate) in (0..=u8::MAX).zip(alphabet) {
+    // The loop runs over the (public) alphabet, never stopping at the digit.
+    for (index, candidate) in alphabet.iter().enumerate() {
         symbol = u8::conditional_select(&symbol, candidate, index.ct_eq(&digit));
     }
     symbol
