@@ -33,9 +33,11 @@ pub(crate) fn digits<const RADIX: u64, const N: usize>(
     let mut out = [0u8; N];
     let mut rest = value;
     for slot in &mut out {
+        // `checked_*` only to keep the panic-freedom lints quiet: `RADIX` is a
+        // non-zero constant, so the `None` case is compiled out (no branch).
         // The remainder is below `RADIX <= 256`: its low byte is all of it.
-        let [digit, ..] = rest.wrapping_rem(RADIX).to_le_bytes();
-        rest = rest.wrapping_div(RADIX);
+        let [digit, ..] = rest.checked_rem(RADIX).unwrap_or(0).to_le_bytes();
+        rest = rest.checked_div(RADIX).unwrap_or(0);
         *slot = symbol(digit);
     }
     out
