@@ -152,6 +152,8 @@ impl fmt::Display for Code {
 }
 
 #[cfg(test)]
+// Test arithmetic on values below 10^10 cannot overflow.
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use alloc::string::ToString;

@@ -62,6 +62,8 @@ pub(crate) fn scan_consecutive(
 }
 
 #[cfg(test)]
+// Test arithmetic on small counters cannot overflow.
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use crate::{Hotp, HotpConfig, Match, Secret, VerifyError, Window};
     use alloc::string::{String, ToString};
