@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::Digits;
+use crate::{code_text, Digits};
 
 /// Why user input is not a well-formed code. Never contains the input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,17 +130,30 @@ impl Code {
 
 impl fmt::Display for Code {
     /// Zero-padded to the configured number of digits.
+    ///
+    /// # Security
+    /// A generated code is secret-derived until shown, so it is not handed to
+    /// `core::fmt`'s integer formatter (a digit table indexed by the value, and a
+    /// loop that stops early on small values): every one of the ten possible
+    /// digits is computed by [`code_text::digits`] with constant-divisor
+    /// arithmetic and written as `b'0' + digit`. Only the public digit count
+    /// chooses how many are shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:0width$}",
-            self.value,
-            width = usize::from(self.digits.get())
-        )
+        let mut text = code_text::digits::<10, 10>(self.value, code_text::decimal_symbol);
+        // Most significant first, then drop the leading digits beyond the
+        // configured count (zeros, as the value is below `10^digits`).
+        text.reverse();
+        let start = text.len().saturating_sub(usize::from(self.digits.get()));
+        let shown = text.get(start..).ok_or(fmt::Error)?;
+        // The UTF-8 check branches only on each byte's top bit, clear for every
+        // ASCII digit, so it takes the same path whatever the code.
+        f.write_str(core::str::from_utf8(shown).map_err(|_| fmt::Error)?)
     }
 }
 
 #[cfg(test)]
+// Test arithmetic on values below 10^10 cannot overflow.
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use alloc::string::ToString;
@@ -192,6 +205,69 @@ mod tests {
         for (input, err) in cases {
             assert_eq!(parse(input), Err(err), "{input:?}");
         }
+    }
+
+    /// The values worth checking for `digits`: both ends, every power of ten and
+    /// its neighbours (where a digit rolls over), and repeated digits.
+    fn edge_values(digits: u32) -> alloc::vec::Vec<u64> {
+        let limit = 10u64.pow(digits);
+        let mut values = alloc::vec![0, 1, 9, limit - 1, limit - 2, limit / 2];
+        for k in 1..digits {
+            let power = 10u64.pow(k);
+            values.extend([power - 1, power, power + 1]);
+        }
+        for repeated in 1..=9u64 {
+            values.push((limit - 1) / 9 * repeated); // 111111, 222222, …
+        }
+        values
+    }
+
+    /// A fixed-seed SplitMix64 stream, so a failure reproduces.
+    fn random_values(seed: u64) -> impl Iterator<Item = u64> {
+        let mut state = seed;
+        core::iter::repeat_with(move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        })
+    }
+
+    #[test]
+    fn display_equals_the_std_formatter_for_every_digit_count() {
+        for d in 6..=10u32 {
+            let digits = Digits::new(d).unwrap();
+            let width = usize::try_from(d).unwrap();
+            let limit = 10u64.pow(d);
+            let values = edge_values(d)
+                .into_iter()
+                .chain(random_values(u64::from(d)).map(|v| v % limit).take(50_000))
+                // Small values: the ones with leading zeros.
+                .chain(random_values(!u64::from(d)).map(|v| v % 10_000).take(5_000))
+                .chain(0..2_000);
+            for value in values {
+                let code = Code { value, digits };
+                let std = alloc::format!("{value:0width$}");
+                assert_eq!(code.to_string(), std, "{d} digits");
+                assert_eq!(alloc::format!("{code}"), std);
+                assert_eq!(Code::parse(&std, digits), Ok(code));
+            }
+        }
+    }
+
+    #[test]
+    fn displays_leading_zeros() {
+        let ten = Digits::new(10).unwrap();
+        assert_eq!(Code::new(0, Digits::SIX).to_string(), "000000");
+        assert_eq!(Code::new(7, Digits::EIGHT).to_string(), "00000007");
+        assert_eq!(Code::new(99_999, Digits::SIX).to_string(), "099999");
+        assert_eq!(Code::new(0, ten).to_string(), "0000000000");
+        assert_eq!(Code::new(0x7fff_ffff, ten).to_string(), "2147483647");
+        assert_eq!(
+            Code::parse("0000000001", ten).unwrap().to_string(),
+            "0000000001"
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ extern crate std;
 mod accel;
 mod batch;
 mod code;
+mod code_text;
 #[cfg(feature = "std")]
 mod guard;
 mod hotp;

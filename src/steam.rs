@@ -3,8 +3,7 @@
 
 use core::fmt;
 
-use subtle::{ConditionallySelectable, ConstantTimeEq};
-
+use crate::code_text;
 use crate::mac::KeyedMac;
 use crate::verify::scan_with;
 use crate::{Algorithm, CodeError, Match, Period, Secret, TimeError, VerifyError, Window};
@@ -102,23 +101,18 @@ impl SteamCode {
     ///
     /// # Security
     /// A generated code is secret-derived until it is shown. `ALPHABET[digit]` would
-    /// load from an address that depends on it (a cache-timing channel), so each
-    /// character is chosen by a branch-free select over all 26 symbols, and the
-    /// divisions are by the constant 26.
+    /// load from an address that depends on it (a cache-timing channel), so the
+    /// shared constant-time formatter ([`code_text::digits`], as for decimal
+    /// codes) computes each base-26 digit by constant-divisor arithmetic, and
+    /// [`code_text::alphabet_symbol`] picks its character by a branch-free select
+    /// over all 26 symbols.
     #[must_use]
     pub fn to_ascii(&self) -> [u8; 5] {
-        let mut out = [0u8; 5];
-        let mut rest = self.value;
-        for slot in &mut out {
-            let digit = rest % 26;
-            rest /= 26;
-            let mut symbol = 0u8;
-            for (index, candidate) in (0u32..).zip(ALPHABET) {
-                symbol = u8::conditional_select(&symbol, &candidate, index.ct_eq(&digit));
-            }
-            *slot = symbol;
-        }
-        out
+        // The first character is the least significant digit, the order
+        // `digits` produces.
+        code_text::digits::<26, { LEN as usize }>(u64::from(self.value), |digit| {
+            code_text::alphabet_symbol(&ALPHABET, digit)
+        })
     }
 }
 
@@ -270,6 +264,27 @@ mod tests {
         assert_eq!(SteamCode { value: 0 }.to_string(), "22222");
         assert_eq!(SteamCode { value: 1 }.to_string(), "32222");
         assert_eq!(SteamCode { value: MODULUS - 1 }.to_string(), "YYYYY");
+    }
+
+    #[test]
+    fn text_equals_the_table_lookup_it_replaces() {
+        // The plain `ALPHABET[value / 26^i % 26]` reference, over every value
+        // whose lower digits roll over and a stride through the rest.
+        let reference = |mut value: u32| {
+            let mut out = [0u8; 5];
+            for slot in &mut out {
+                *slot = ALPHABET[(value % 26) as usize];
+                value /= 26;
+            }
+            out
+        };
+        for value in (0..MODULUS)
+            .step_by(7_919)
+            .chain(0..26 * 26 * 2)
+            .chain(MODULUS - 26 * 26..MODULUS)
+        {
+            assert_eq!(SteamCode { value }.to_ascii(), reference(value), "{value}");
+        }
     }
 
     #[test]

@@ -208,11 +208,29 @@ impl Scan {
         let code = parse(input)?;
         let first = expected.saturating_sub(window.behind);
         let last = expected.saturating_add(window.ahead);
-        // `last - first` is at most `Window::MAX_SPAN`, checked above.
-        let pending = usize::try_from(last.abs_diff(first))
-            .unwrap_or(usize::MAX)
-            .saturating_add(1);
-        Ok(Scan {
+        Ok(Scan::over(code, expected, first, last, last_used))
+    }
+
+    /// A scan of the steps `first..=last` (none if `first > last`) for `code`,
+    /// with nothing checked: the caller has bounded the range by
+    /// [`Window::MAX_SPAN`]. [`Scan::fold_hit`] callers, which compare
+    /// themselves, may pass any `code`.
+    pub(crate) fn over(
+        code: u64,
+        expected: u64,
+        first: u64,
+        last: u64,
+        last_used: Option<u64>,
+    ) -> Self {
+        // Public: depends on the window only.
+        let pending = if first <= last {
+            usize::try_from(last.abs_diff(first))
+                .unwrap_or(usize::MAX)
+                .saturating_add(1)
+        } else {
+            0
+        };
+        Scan {
             code,
             expected,
             last_used,
@@ -223,7 +241,7 @@ impl Scan {
             replayed: Choice::from(0),
             best: 0,
             best_offset: 0,
-        })
+        }
     }
 
     /// The next `(first step, count)` of at most `max` candidates to compute, or
@@ -255,9 +273,18 @@ impl Scan {
     /// branches on `candidate` or on the comparison.
     #[inline]
     pub(crate) fn fold(&mut self, candidate: u64) {
-        let step = self.step;
         // Constant-time equality of the secret-derived candidate with the input.
-        let hit = candidate.ct_eq(&self.code);
+        self.fold_hit(candidate.ct_eq(&self.code));
+    }
+
+    /// [`Scan::fold`] with the comparison done by the caller: `hit` says whether
+    /// the next step matches (for resynchronisation, a pair of codes).
+    ///
+    /// # Security
+    /// As [`Scan::fold`]; `hit` must be computed without a branch.
+    #[inline]
+    pub(crate) fn fold_hit(&mut self, hit: Choice) {
+        let step = self.step;
         // `last_used` and `step` are public; still fold them in as a `Choice` so the
         // secret-dependent `hit` never meets a branch.
         let fresh = Choice::from(u8::from(self.last_used.is_none_or(|used| step > used)));
@@ -300,10 +327,11 @@ impl Scan {
     ///
     /// This relies on the optimiser. With rustc 1.95 on x86-64 the end of
     /// `verify::scan` (and of `batch::fold_lanes`, which stores this value into its
-    /// slot) is a `sete` for the tag, a `cmove` for the error byte and then five
-    /// stores, with no branch between the last fold and `ret`. The dudect pairs
-    /// `otpcore_correct_vs_wrong` and `batch_correct_vs_wrong` check it; re-run the
-    /// full measurement after a compiler upgrade.
+    /// slot, and of `resync::scan_consecutive`) is a `sete` for the tag, a `cmove`
+    /// for the error byte and then five stores, with no branch between the last
+    /// fold and `ret`. The dudect pairs `otpcore_correct_vs_wrong`,
+    /// `batch_correct_vs_wrong` and `otpcore_resync_correct_vs_wrong` check it;
+    /// re-run the full measurement after a compiler upgrade.
     pub(crate) fn finish(self) -> Result<Match, VerifyError> {
         let accepted = bool::from(self.accepted);
         let matched = Ok(self.matched());

@@ -18,6 +18,10 @@
 //! - `small_vs_large_code`: the correct code for (secret, time) pairs whose
 //!   expected code is below 1000 (three leading zeros) vs at least 900000.
 //!
+//! `otpcore_resync_*` time [`Hotp::verify_consecutive`](otpcore::Hotp::verify_consecutive)
+//! (RFC 4226 §7.4 resynchronisation): accepted vs mismatch, negative vs positive
+//! offset, mismatch vs replayed; see `resync.rs`.
+//!
 //! `batch_*` time [`verify_batch`] over a batch of [`BATCH`] requests (the SIMD
 //! lanes path where the CPU has one): one request is the sample's, drawn as in the
 //! pair of the same name above; the others are the same fixed wrong codes in every
@@ -44,12 +48,17 @@
     clippy::panic
 )]
 
-#[path = "../tests/fixtures/leaky_verifier.rs"]
+#[path = "../../tests/fixtures/leaky_verifier.rs"]
 mod leaky;
+mod resync;
 
 use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
 use otpcore::{verify_batch, Match, Secret, Totp, TotpConfig, VerifyRequest, Window};
+use resync::{
+    otpcore_resync_behind_vs_ahead, otpcore_resync_correct_vs_wrong,
+    otpcore_resync_wrong_vs_replayed,
+};
 
 const KEYS: usize = 64;
 const WINDOW: Window = Window::symmetric(1);
@@ -394,6 +403,9 @@ ctbench_main!(
     otpcore_behind_vs_ahead,
     otpcore_correct_vs_wrong,
     otpcore_small_vs_large_code,
+    otpcore_resync_correct_vs_wrong,
+    otpcore_resync_behind_vs_ahead,
+    otpcore_resync_wrong_vs_replayed,
     leaky_first_vs_last_digit_wrong,
     leaky_behind_vs_ahead,
     leaky_correct_vs_wrong,
