@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI-sized constant-time check of verification (examples/ct_verify.rs, dudect
+# CI-sized constant-time check of verification (examples/ct_verify/, dudect
 # Welch t-test). Fails if any otpcore bench — single verification (otpcore_*),
 # HOTP resynchronisation (otpcore_resync_*) or batch (batch_*) — or the null
 # control shows |t| > 10, and also if the
