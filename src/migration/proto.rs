@@ -102,26 +102,24 @@ impl prost::Message for OtpParameters {
     }
 
     fn encoded_len(&self) -> usize {
-        let secret = (!self.secret.is_empty())
-            .then(|| encoding::bytes::encoded_len(1, &self.secret))
-            .unwrap_or(0);
-        let name = (!self.name.is_empty())
-            .then(|| encoding::string::encoded_len(2, &self.name))
-            .unwrap_or(0);
-        let issuer = (!self.issuer.is_empty())
-            .then(|| encoding::string::encoded_len(3, &self.issuer))
-            .unwrap_or(0);
-        let ints = [(4, self.algorithm), (5, self.digits), (6, self.r#type)]
-            .iter()
-            .filter(|(_, v)| *v != 0)
-            .map(|(tag, v)| encoding::int32::encoded_len(*tag, v))
-            .fold(0usize, usize::saturating_add);
-        let counter = (self.counter != 0)
-            .then(|| encoding::int64::encoded_len(7, &self.counter))
-            .unwrap_or(0);
-        [secret, name, issuer, ints, counter]
-            .into_iter()
-            .fold(0, usize::saturating_add)
+        let mut len = 0usize;
+        if !self.secret.is_empty() {
+            len = len.saturating_add(encoding::bytes::encoded_len(1, &self.secret));
+        }
+        for (tag, text) in [(2, &self.name), (3, &self.issuer)] {
+            if !text.is_empty() {
+                len = len.saturating_add(encoding::string::encoded_len(tag, text));
+            }
+        }
+        for (tag, value) in [(4, self.algorithm), (5, self.digits), (6, self.r#type)] {
+            if value != 0 {
+                len = len.saturating_add(encoding::int32::encoded_len(tag, &value));
+            }
+        }
+        if self.counter != 0 {
+            len = len.saturating_add(encoding::int64::encoded_len(7, &self.counter));
+        }
+        len
     }
 
     fn clear(&mut self) {
