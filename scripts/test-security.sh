@@ -14,7 +14,7 @@ scripts/ct-smoke.sh
 step "security: every fuzz target builds and runs without a crash (scripts/fuzz-smoke.sh)"
 scripts/fuzz-smoke.sh
 
-step "security: Miri (undefined behaviour) on the core's unit tests and tests/zeroize.rs"
+step "security: Miri (undefined behaviour) on the core's unit tests and tests/zeroize"
 # The core's modules only: Miri is ~1000x slower than native, and the enrollment
 # modules (QR, migration, Steam) are not on the verification path.
 if cargo +nightly miri --version >/dev/null 2>&1; then

@@ -19,6 +19,9 @@ extern crate std;
 
 mod accel;
 mod batch;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli_io;
 mod code;
 mod code_text;
 #[cfg(feature = "std")]

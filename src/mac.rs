@@ -18,7 +18,9 @@ use crate::{Algorithm, Secret};
 ///
 /// # Security
 /// Either state is as good as the key for forging codes: both are wiped on drop
-/// and never printed (no `Debug`).
+/// and never printed (no `Debug`). The portable kernel wipes the working copies
+/// it makes (see `accel::portable` for what that cannot reach); the SIMD kernels
+/// load the states into vector registers.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct Pads<S: Zeroize> {
     pub(crate) inner: S,

@@ -179,16 +179,25 @@ impl Migration {
         if data.len() > Self::MAX_DATA_LEN {
             return Err(MigrationError::TooLong);
         }
-        // Not form decoding: a raw `+` is base64, not a space.
-        let data: Zeroizing<Vec<u8>> =
-            Zeroizing::new(percent_encoding::percent_decode_str(data).collect());
-        let unpadded = data.strip_suffix(b"==").or_else(|| data.strip_suffix(b"="));
-        let base64 = unpadded.unwrap_or(&data);
-        let bytes = BASE64_LENIENT
-            .decode(base64)
-            .map(Zeroizing::new)
+        // Not form decoding: a raw `+` is base64, not a space. Decoding never
+        // lengthens the text, so `data.len()` bytes of room means no reallocation.
+        let mut decoded = Zeroizing::new(Vec::with_capacity(data.len()));
+        decoded.extend(percent_encoding::percent_decode_str(data));
+        let unpadded = decoded
+            .strip_suffix(b"==")
+            .or_else(|| decoded.strip_suffix(b"="));
+        let base64 = unpadded.unwrap_or(&decoded);
+        // Decoded in place into a buffer that is wiped on every path, including a
+        // decode error part-way through.
+        let max = BASE64_LENIENT
+            .decode_len(base64.len())
             .map_err(|_| MigrationError::BadBase64)?;
-        Self::from_payload(&bytes)
+        let mut bytes = Zeroizing::new(alloc::vec![0u8; max]);
+        let len = BASE64_LENIENT
+            .decode_mut(base64, &mut bytes)
+            .map_err(|_| MigrationError::BadBase64)?;
+        let bytes = bytes.get(..len).ok_or(MigrationError::BadBase64)?;
+        Self::from_payload(bytes)
     }
 
     /// Decodes the protobuf `MigrationPayload` bytes (the base64-decoded `data`).

@@ -7,7 +7,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use core::fmt::Write as _;
 
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::Zeroizing;
@@ -143,37 +142,36 @@ impl Qr {
     #[must_use]
     pub fn to_svg(&self) -> Zeroizing<String> {
         let n = self.full_width();
-        let mut svg = Zeroizing::new(String::with_capacity(n.saturating_mul(n).saturating_mul(4)));
-        // Writing to a String cannot fail; the results are ignored for that reason.
-        let _ = write!(
-            svg,
-            concat!(
-                r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1""#,
-                r#" width="{px}" height="{px}" viewBox="0 0 {n} {n}""#,
-                r#" shape-rendering="crispEdges">"#,
-                r##"<rect width="{n}" height="{n}" fill="#fff"/><path fill="#000" d=""##,
-            ),
-            n = n,
-            px = n.saturating_mul(8),
-        );
-        // One rectangle per horizontal run of dark modules.
-        for y in 0..n {
-            let mut x = 0;
-            while x < n {
-                if !self.is_dark(x, y) {
-                    x = x.saturating_add(1);
-                    continue;
+        exact_string(|svg| {
+            write!(
+                svg,
+                concat!(
+                    r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1""#,
+                    r#" width="{px}" height="{px}" viewBox="0 0 {n} {n}""#,
+                    r#" shape-rendering="crispEdges">"#,
+                    r##"<rect width="{n}" height="{n}" fill="#fff"/><path fill="#000" d=""##,
+                ),
+                n = n,
+                px = n.saturating_mul(8),
+            )?;
+            // One rectangle per horizontal run of dark modules.
+            for y in 0..n {
+                let mut x = 0;
+                while x < n {
+                    if !self.is_dark(x, y) {
+                        x = x.saturating_add(1);
+                        continue;
+                    }
+                    let start = x;
+                    while x < n && self.is_dark(x, y) {
+                        x = x.saturating_add(1);
+                    }
+                    let run = x.saturating_sub(start);
+                    write!(svg, "M{start} {y}h{run}v1h-{run}z")?;
                 }
-                let start = x;
-                while x < n && self.is_dark(x, y) {
-                    x = x.saturating_add(1);
-                }
-                let run = x.saturating_sub(start);
-                let _ = write!(svg, "M{start} {y}h{run}v1h-{run}z");
             }
-        }
-        svg.push_str("\"/></svg>\n");
-        svg
+            svg.write_str("\"/></svg>\n")
+        })
     }
 
     /// A 1-bit greyscale PNG, `scale` pixels per module, quiet zone included.
@@ -215,8 +213,8 @@ impl Qr {
             }
         }
 
-        let mut out = Zeroizing::new(Vec::new());
-        let mut encoder = png::Encoder::new(&mut *out, side_u32, side_u32);
+        let mut out = WipingWriter(Zeroizing::new(Vec::with_capacity(4096)));
+        let mut encoder = png::Encoder::new(&mut out, side_u32, side_u32);
         encoder.set_color(png::ColorType::Grayscale);
         encoder.set_depth(png::BitDepth::One);
         let mut writer = encoder.write_header().map_err(|_| QrError::Encoder)?;
@@ -224,7 +222,7 @@ impl Qr {
             .write_image_data(&pixels)
             .map_err(|_| QrError::Encoder)?;
         writer.finish().map_err(|_| QrError::Encoder)?;
-        Ok(out)
+        Ok(out.0)
     }
 
     /// Text for a terminal: two modules per character cell (`▀` half blocks) with
@@ -238,20 +236,65 @@ impl Qr {
     pub fn to_terminal(&self) -> Zeroizing<String> {
         const RESET: &str = "\x1b[0m";
         let n = self.full_width();
-        let mut out = Zeroizing::new(String::with_capacity(n.saturating_mul(n).saturating_mul(6)));
-        for y in (0..n).step_by(2) {
-            for x in 0..n {
-                let top = self.is_dark(x, y);
-                let bottom = self.is_dark(x, y.saturating_add(1));
-                // Foreground paints the upper half (▀), background the lower half.
-                let fg = if top { "30" } else { "97" };
-                let bg = if bottom { "40" } else { "107" };
-                let _ = write!(out, "\x1b[{fg};{bg}m\u{2580}");
+        exact_string(|out| {
+            for y in (0..n).step_by(2) {
+                for x in 0..n {
+                    let top = self.is_dark(x, y);
+                    let bottom = self.is_dark(x, y.saturating_add(1));
+                    // Foreground paints the upper half (▀), background the lower half.
+                    let fg = if top { "30" } else { "97" };
+                    let bg = if bottom { "40" } else { "107" };
+                    write!(out, "\x1b[{fg};{bg}m\u{2580}")?;
+                }
+                out.write_str(RESET)?;
+                out.write_char('\n')?;
             }
-            out.push_str(RESET);
-            out.push('\n');
+            Ok(())
+        })
+    }
+}
+
+/// Counts the bytes written to it.
+struct Len(usize);
+
+impl fmt::Write for Len {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 = self.0.saturating_add(s.len());
+        Ok(())
+    }
+}
+
+/// Runs `draw` twice: once to measure, once into a string allocated at exactly
+/// that size, so no reallocation frees a partial picture unwiped.
+fn exact_string(draw: impl Fn(&mut dyn fmt::Write) -> fmt::Result) -> Zeroizing<String> {
+    let mut len = Len(0);
+    // Neither writer can fail; the results are ignored for that reason.
+    let _ = draw(&mut len);
+    let mut out = Zeroizing::new(String::with_capacity(len.0));
+    let _ = draw(&mut *out);
+    out
+}
+
+/// An output buffer for the PNG encoder that grows by copying into a new
+/// allocation and wiping the old one, never by `realloc`.
+struct WipingWriter(Zeroizing<Vec<u8>>);
+
+impl std::io::Write for WipingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let needed = self.0.len().saturating_add(buf.len());
+        if needed > self.0.capacity() {
+            let capacity = needed.max(self.0.capacity().saturating_mul(2));
+            let mut bigger = Zeroizing::new(Vec::with_capacity(capacity));
+            bigger.extend_from_slice(&self.0);
+            // The old buffer is wiped as it drops here.
+            self.0 = bigger;
         }
-        out
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

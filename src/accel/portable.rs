@@ -1,6 +1,15 @@
 //! One code at a time through RustCrypto's compression functions (which pick
 //! SHA-NI or their own SIMD code at run time). Used when the CPU has nothing
 //! better, without `std`, and off x86-64.
+//!
+//! The chaining states copied out of [`Pads`] are key-equivalent until the
+//! compression overwrites them, so each copy is a `Zeroizing` local, and so is
+//! the outer block holding the inner digest. Best effort: the compiler may keep
+//! further copies in registers or spilled stack slots, and the hash crates'
+//! compression functions keep their own working state; neither can be wiped from
+//! here, and no test can see the stack.
+
+use zeroize::Zeroizing;
 
 use crate::mac::Pads;
 use crate::truncate::dynamic_truncation;
@@ -27,25 +36,28 @@ fn counter_words(counter: u64) -> [u32; 3] {
 }
 
 pub(super) fn hmac_sha1(pads: &Pads<[u32; 5]>, counter: u64) -> [u32; 5] {
-    let mut inner = pads.inner;
+    let mut inner = Zeroizing::new(pads.inner);
     let block = block64(&counter_words(counter), SHA1_INNER_BITS);
     sha1::block_api::compress(&mut inner, &[block]);
-    let [a, b, c, d, e] = inner;
-    let mut outer = pads.outer;
-    let block = block64(&[a, b, c, d, e, 0x8000_0000], SHA1_OUTER_BITS);
-    sha1::block_api::compress(&mut outer, &[block]);
-    outer
+    let [a, b, c, d, e] = *inner;
+    let mut outer = Zeroizing::new(pads.outer);
+    let block = Zeroizing::new(block64(&[a, b, c, d, e, 0x8000_0000], SHA1_OUTER_BITS));
+    sha1::block_api::compress(&mut outer, core::slice::from_ref(&*block));
+    *outer
 }
 
 pub(super) fn hmac_sha256(pads: &Pads<[u32; 8]>, counter: u64) -> [u32; 8] {
-    let mut inner = pads.inner;
+    let mut inner = Zeroizing::new(pads.inner);
     let block = block64(&counter_words(counter), SHA1_INNER_BITS);
     sha2::block_api::compress256(&mut inner, &[block]);
-    let [a, b, c, d, e, f, g, h] = inner;
-    let mut outer = pads.outer;
-    let block = block64(&[a, b, c, d, e, f, g, h, 0x8000_0000], SHA256_OUTER_BITS);
-    sha2::block_api::compress256(&mut outer, &[block]);
-    outer
+    let [a, b, c, d, e, f, g, h] = *inner;
+    let mut outer = Zeroizing::new(pads.outer);
+    let block = Zeroizing::new(block64(
+        &[a, b, c, d, e, f, g, h, 0x8000_0000],
+        SHA256_OUTER_BITS,
+    ));
+    sha2::block_api::compress256(&mut outer, core::slice::from_ref(&*block));
+    *outer
 }
 
 /// A 128-byte SHA-512 block: `words` big-endian, zeros, the bit length last.
@@ -64,13 +76,13 @@ fn block128(words: &[u64], bit_len: u64) -> [u8; 128] {
 /// 32-bit words and the last byte.
 pub(super) fn hmac_sha512(pads: &Pads<[u64; 8]>, counter: u64) -> ([u32; 5], u8) {
     const PAD: u64 = 0x8000_0000_0000_0000;
-    let mut inner = pads.inner;
+    let mut inner = Zeroizing::new(pads.inner);
     sha2::block_api::compress512(&mut inner, &[block128(&[counter, PAD], (128 + 8) * 8)]);
-    let [a, b, c, d, e, f, g, h] = inner;
-    let mut outer = pads.outer;
-    let block = block128(&[a, b, c, d, e, f, g, h, PAD], (128 + 64) * 8);
-    sha2::block_api::compress512(&mut outer, &[block]);
-    let [h0, h1, h2, _, _, _, _, h7] = outer;
+    let [a, b, c, d, e, f, g, h] = *inner;
+    let mut outer = Zeroizing::new(pads.outer);
+    let block = Zeroizing::new(block128(&[a, b, c, d, e, f, g, h, PAD], (128 + 64) * 8));
+    sha2::block_api::compress512(&mut outer, core::slice::from_ref(&*block));
+    let [h0, h1, h2, _, _, _, _, h7] = *outer;
     #[allow(clippy::cast_possible_truncation)]
     let words = [
         (h0 >> 32) as u32,

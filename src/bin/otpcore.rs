@@ -19,7 +19,6 @@
 #[path = "otpcore/enroll.rs"]
 mod enroll;
 
-use std::io::BufRead;
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -28,7 +27,6 @@ use otpcore::{
     Algorithm, Digits, Hotp, HotpConfig, KeyUri, OtpKind, Period, Secret, SecretPolicy, Steam,
     Totp, TotpConfig, VerifyError, Window,
 };
-use zeroize::Zeroizing;
 
 #[derive(Parser)]
 #[command(
@@ -170,11 +168,8 @@ impl SecretArgs {
             SecretPolicy::Strict
         };
         if self.secret == "-" {
-            let mut line = Zeroizing::new(String::new());
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|_| Fail("cannot read the secret from stdin".into()))?;
+            let line = otpcore::cli_io::read_secret_line(&mut std::io::stdin().lock())
+                .map_err(|e| Fail(format!("cannot read the secret from stdin: {}", e.kind())))?;
             return Ok(Secret::from_base32_with_policy(line.trim_end(), policy)?);
         }
         Ok(Secret::from_base32_with_policy(&self.secret, policy)?)

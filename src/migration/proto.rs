@@ -17,11 +17,18 @@
 //!
 //! The enums are read as plain `int32` (the same varint on the wire) and mapped
 //! in the parent module, so an unknown value is a typed error, not a default.
+//!
+//! `OtpParameters` implements `prost::Message` by hand for one field: prost's
+//! own decoding of a `bytes` field copies it through a temporary `Bytes` that is
+//! freed unwiped, so the secret is copied here, once, into its final buffer.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use prost::bytes::{Buf, BufMut};
+use prost::encoding::{self, DecodeContext, WireType};
+use prost::DecodeError;
 use zeroize::Zeroize;
 
 /// The whole export (one QR code of a possibly multi-QR batch).
@@ -41,23 +48,106 @@ pub(crate) struct MigrationPayload {
 }
 
 /// One account. The secret is wiped on drop.
-#[derive(Clone, PartialEq, prost::Message)]
-#[prost(skip_debug)]
+#[derive(Clone, Default, PartialEq)]
 pub(crate) struct OtpParameters {
-    #[prost(bytes = "vec", tag = "1")]
     pub secret: Vec<u8>,
-    #[prost(string, tag = "2")]
     pub name: String,
-    #[prost(string, tag = "3")]
     pub issuer: String,
-    #[prost(int32, tag = "4")]
     pub algorithm: i32,
-    #[prost(int32, tag = "5")]
     pub digits: i32,
-    #[prost(int32, tag = "6")]
     pub r#type: i32,
-    #[prost(int64, tag = "7")]
     pub counter: i64,
+}
+
+/// What `#[derive(prost::Message)]` would generate for the declaration above,
+/// except for field 1 (see the module documentation).
+impl prost::Message for OtpParameters {
+    fn encode_raw(&self, buf: &mut impl BufMut) {
+        if !self.secret.is_empty() {
+            encoding::bytes::encode(1, &self.secret, buf);
+        }
+        if !self.name.is_empty() {
+            encoding::string::encode(2, &self.name, buf);
+        }
+        if !self.issuer.is_empty() {
+            encoding::string::encode(3, &self.issuer, buf);
+        }
+        for (tag, value) in [(4, self.algorithm), (5, self.digits), (6, self.r#type)] {
+            if value != 0 {
+                encoding::int32::encode(tag, &value, buf);
+            }
+        }
+        if self.counter != 0 {
+            encoding::int64::encode(7, &self.counter, buf);
+        }
+    }
+
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: WireType,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), DecodeError> {
+        match tag {
+            1 => merge_secret(&mut self.secret, wire_type, buf),
+            2 => encoding::string::merge(wire_type, &mut self.name, buf, ctx),
+            3 => encoding::string::merge(wire_type, &mut self.issuer, buf, ctx),
+            4 => encoding::int32::merge(wire_type, &mut self.algorithm, buf, ctx),
+            5 => encoding::int32::merge(wire_type, &mut self.digits, buf, ctx),
+            6 => encoding::int32::merge(wire_type, &mut self.r#type, buf, ctx),
+            7 => encoding::int64::merge(wire_type, &mut self.counter, buf, ctx),
+            _ => encoding::skip_field(wire_type, tag, buf, ctx),
+        }
+    }
+
+    fn encoded_len(&self) -> usize {
+        let mut len = 0usize;
+        if !self.secret.is_empty() {
+            len = len.saturating_add(encoding::bytes::encoded_len(1, &self.secret));
+        }
+        for (tag, text) in [(2, &self.name), (3, &self.issuer)] {
+            if !text.is_empty() {
+                len = len.saturating_add(encoding::string::encoded_len(tag, text));
+            }
+        }
+        for (tag, value) in [(4, self.algorithm), (5, self.digits), (6, self.r#type)] {
+            if value != 0 {
+                len = len.saturating_add(encoding::int32::encoded_len(tag, &value));
+            }
+        }
+        if self.counter != 0 {
+            len = len.saturating_add(encoding::int64::encoded_len(7, &self.counter));
+        }
+        len
+    }
+
+    fn clear(&mut self) {
+        // The old value, secret included, is wiped as it drops.
+        *self = OtpParameters::default();
+    }
+}
+
+/// Reads a length-delimited secret straight into a buffer of its exact size,
+/// wiping any earlier value (a repeated field: the last one wins).
+fn merge_secret(
+    secret: &mut Vec<u8>,
+    wire_type: WireType,
+    buf: &mut impl Buf,
+) -> Result<(), DecodeError> {
+    encoding::check_wire_type(WireType::LengthDelimited, wire_type)?;
+    let len = encoding::decode_varint(buf)?;
+    let Some(len) = usize::try_from(len).ok().filter(|&l| l <= buf.remaining()) else {
+        // prost offers no public constructor for "buffer underflow"; a varint
+        // read from nothing fails with a `DecodeError`, which is all the caller
+        // looks at (it becomes `MigrationError::BadPayload`).
+        return encoding::decode_varint(&mut &[][..]).and(Ok(()));
+    };
+    secret.zeroize();
+    let mut fresh = alloc::vec![0u8; len];
+    buf.copy_to_slice(&mut fresh);
+    *secret = fresh;
+    Ok(())
 }
 
 impl Drop for OtpParameters {

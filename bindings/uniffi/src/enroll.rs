@@ -20,7 +20,8 @@ impl KeyUri {
     /// # Security
     /// The picture is the secret: anyone who sees it can generate every future
     /// code. Show it only to the user enrolling, never cache, log or send it, and
-    /// stop showing it once the first code is verified.
+    /// stop showing it once the first code is verified. Native buffers are wiped
+    /// when freed; the returned string is in your runtime's memory, unwiped.
     pub fn qr_svg(&self) -> Result<String, OtpError> {
         Ok(String::from(self.inner.to_qr()?.to_svg().as_str()))
     }
@@ -32,7 +33,8 @@ impl KeyUri {
     /// `QrTooLong` as for `qrSvg`; `InvalidQrScale` unless `scale` is 1 to 64.
     ///
     /// # Security
-    /// As `qrSvg`: the picture is the secret.
+    /// As `qrSvg`: the picture is the secret, and the returned bytes are in your
+    /// runtime's memory, unwiped (clear the array when done).
     pub fn qr_png(&self, scale: u32) -> Result<Vec<u8>, OtpError> {
         Ok(self.inner.to_qr()?.to_png(scale)?.to_vec())
     }

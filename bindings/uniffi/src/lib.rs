@@ -26,6 +26,14 @@
 //! calls as Kotlin and Swift spell them (`verifyAt`, `lastUsed`); Python spells the
 //! same calls in snake_case (`verify_at`, `last_used`).
 //!
+//! Memory: the library's global allocator is [`WipeOnFree`], which zeroes every
+//! heap block as it is freed, including the buffers that carry secrets across
+//! the FFI and that the foreign side frees. The foreign runtime's own copies
+//! (Python `str`/`bytes`, JVM `String`/`ByteArray`, Swift `String`/`Data`) are
+//! beyond its reach; see SECURITY.md, "The FFI boundary". A Rust program that
+//! links this crate as a library gets this allocator too and cannot declare its
+//! own.
+//!
 //! No export panics: every failure is an [`OtpError`]. The workspace builds with
 //! `panic = "unwind"`, so a bug would still reach the caller as an exception
 //! (uniffi's `InternalException`) rather than abort the app.
@@ -42,6 +50,13 @@
 
 uniffi::setup_scaffolding!();
 
+/// Wipes every freed block, so no buffer that carried a secret (a `RustBuffer`
+/// freed by the foreign side included) is released with its contents. The unit
+/// tests install their own (`wipe_tests`).
+#[cfg(not(test))]
+#[global_allocator]
+static ALLOCATOR: WipeOnFree<std::alloc::System> = WipeOnFree(std::alloc::System);
+
 mod enroll;
 mod error;
 mod otp;
@@ -49,6 +64,9 @@ mod params;
 mod secret;
 mod stateful;
 mod uri;
+mod wipe;
+#[cfg(test)]
+mod wipe_tests;
 
 pub use enroll::{import_migration, MigrationBatch, Steam};
 pub use error::OtpError;
@@ -59,3 +77,4 @@ pub use stateful::{
     CredentialState, RejectReason, StatefulVerifier, ThrottlePolicy, VerifierConfig, VerifyOutcome,
 };
 pub use uri::KeyUri;
+pub use wipe::WipeOnFree;

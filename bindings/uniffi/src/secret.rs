@@ -30,8 +30,9 @@ impl Secret {
 impl Secret {
     /// A secret from raw key bytes. Requires at least 16 bytes (RFC 4226 R6).
     ///
-    /// The bytes are copied into native memory; the copy made for the call is
-    /// wiped. Your own array is yours to clear.
+    /// The bytes are copied into native memory; the native buffers that carried
+    /// them across the call are wiped when freed. Your own array, and any copy
+    /// your runtime made while passing it, are yours to clear.
     ///
     /// # Errors
     /// `SecretTooShort` below 16 bytes, `SecretTooLong` above 1024.
@@ -101,8 +102,9 @@ impl Secret {
     /// enrolment or storing it in the platform keystore.
     ///
     /// # Security
-    /// This is the secret. Do not log it. The returned string lives in your
-    /// runtime's memory, which otpcore cannot wipe: keep it short-lived.
+    /// This is the secret. Do not log it. The native buffer that carries it across
+    /// is wiped when freed, but the returned string lives in your runtime's
+    /// memory, which otpcore cannot wipe: keep it short-lived.
     pub fn expose_base32(&self) -> String {
         String::from(self.inner.expose_base32().as_str())
     }

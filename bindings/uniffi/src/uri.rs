@@ -127,7 +127,8 @@ impl KeyUri {
     ///
     /// # Security
     /// The text contains the secret. Do not log it; show it only as a QR code to
-    /// the user enrolling.
+    /// the user enrolling. As for `Secret.exposeBase32`, the native buffer is wiped
+    /// when freed; the returned string is in your runtime's memory, unwiped.
     pub fn to_uri_string(&self) -> String {
         String::from(self.inner.to_uri_string().as_str())
     }

@@ -3,10 +3,11 @@
 //! and the URI may come from stdin (`-`) to keep it out of `ps`.
 
 use std::fs::OpenOptions;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use otpcore::cli_io::{read_secret_line, write_uri_lines};
 use otpcore::{KeyUri, Migration, SecretPolicy};
 use zeroize::Zeroizing;
 
@@ -35,12 +36,8 @@ fn argument_or_stdin(value: &str) -> Result<Zeroizing<String>, Fail> {
     if value != "-" {
         return Ok(Zeroizing::new(value.to_owned()));
     }
-    let mut line = Zeroizing::new(String::new());
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|_| Fail("cannot read the URI from stdin".into()))?;
-    Ok(Zeroizing::new(line.trim_end().to_owned()))
+    read_secret_line(&mut std::io::stdin().lock())
+        .map_err(|e| Fail(format!("cannot read the URI from stdin: {}", e.kind())))
 }
 
 /// Writes `bytes` to `path` (stdout for "-"), creating the file readable by its
@@ -86,14 +83,7 @@ pub fn qr(args: QrArgs) -> Result<(), Fail> {
 pub fn import_migration(uri: &str) -> Result<(), Fail> {
     let uri = argument_or_stdin(uri)?;
     let export = Migration::parse(&uri)?;
-    let mut out = std::io::stdout().lock();
-    for account in export.accounts() {
-        let mut line = account.to_uri_string();
-        line.push('\n');
-        out.write_all(line.as_bytes())
-            .map_err(|_| Fail("cannot write to stdout".into()))?;
-    }
-    out.flush()
+    write_uri_lines(&mut std::io::stdout().lock(), export.accounts())
         .map_err(|_| Fail("cannot write to stdout".into()))?;
     if export.batch_size() > 1 {
         eprintln!(

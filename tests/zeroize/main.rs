@@ -9,6 +9,9 @@
 //! of a growing buffer is scanned too. `cargo +nightly miri test --test zeroize`
 //! checks the allocator itself for undefined behaviour.
 //!
+//! A test may add a marker of its own (`unwiped_blocks_with`): a window of a QR
+//! picture or of an export's base64, which contain the secret in another form.
+//!
 //! Limits: only heap blocks are checked; copies in registers or on the stack (for
 //! instance a `[u8; 8]` counter, or HMAC's inline state) are not, and nothing here
 //! can see a copy the caller makes through `expose_bytes`.
@@ -20,6 +23,11 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+#[cfg(feature = "cli")]
+mod cli;
+#[cfg(all(feature = "qr", feature = "migration"))]
+mod enroll;
 
 use otpcore::{Hotp, HotpConfig, KeyUri, Secret, SecretPolicy, Totp, TotpConfig, Window};
 use zeroize::Zeroizing;
@@ -33,6 +41,9 @@ struct Spy;
 
 static ARMED: AtomicBool = AtomicBool::new(false);
 static HITS: AtomicUsize = AtomicUsize::new(0);
+/// A test's own marker, `len` bytes (0: none). A fixed array, so that setting it
+/// never allocates or frees inside the allocator's lock.
+static EXTRA: Mutex<([u8; 64], usize)> = Mutex::new(([0; 64], 0));
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
@@ -52,7 +63,12 @@ unsafe impl GlobalAlloc for Spy {
             // initialised (zeroed by `alloc`, or since written by the program; std's
             // collections never write uninitialised values back into a buffer).
             let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
-            if contains(block, &RAW) || contains(block, B32) {
+            let (extra, len) = *EXTRA.lock().unwrap_or_else(|e| e.into_inner());
+            let extra = extra.get(..len).filter(|m| !m.is_empty());
+            if contains(block, &RAW)
+                || contains(block, B32)
+                || extra.is_some_and(|m| contains(block, m))
+            {
                 HITS.fetch_add(1, Ordering::SeqCst);
             }
         }
@@ -83,6 +99,20 @@ fn unwiped_blocks(f: impl FnOnce()) -> usize {
     HITS.load(Ordering::SeqCst)
 }
 
+/// As [`unwiped_blocks`], also counting blocks that hold `marker` (at most 64
+/// bytes).
+fn unwiped_blocks_with(marker: &[u8], f: impl FnOnce()) -> usize {
+    assert!(marker.len() <= 64, "marker too long");
+    {
+        let mut extra = EXTRA.lock().unwrap_or_else(|e| e.into_inner());
+        extra.0[..marker.len()].copy_from_slice(marker);
+        extra.1 = marker.len();
+    }
+    let hits = unwiped_blocks(f);
+    EXTRA.lock().unwrap_or_else(|e| e.into_inner()).1 = 0;
+    hits
+}
+
 fn text(s: String) -> Zeroizing<String> {
     Zeroizing::new(s)
 }
@@ -101,6 +131,9 @@ fn the_spy_sees_an_unwiped_buffer() {
     assert_eq!(unwiped_blocks(|| drop(RAW.to_vec())), 1);
     assert_eq!(unwiped_blocks(|| drop(B32.to_vec())), 1);
     assert_eq!(unwiped_blocks(|| drop(Zeroizing::new(RAW.to_vec()))), 0);
+    let marker = b"a marker of the test's own";
+    assert_eq!(unwiped_blocks_with(marker, || drop(marker.to_vec())), 1);
+    assert_eq!(unwiped_blocks(|| drop(marker.to_vec())), 0);
 }
 
 #[test]
