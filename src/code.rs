@@ -135,7 +135,7 @@ impl fmt::Display for Code {
     /// A generated code is secret-derived until shown, so it is not handed to
     /// `core::fmt`'s integer formatter (a digit table indexed by the value, and a
     /// loop that stops early on small values): every one of the ten possible
-    /// digits is computed by [`code_text::digits`] with constant-divisor
+    /// digits is computed by `code_text::digits` with constant-divisor
     /// arithmetic and written as `b'0' + digit`. Only the public digit count
     /// chooses how many are shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

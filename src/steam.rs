@@ -102,9 +102,9 @@ impl SteamCode {
     /// # Security
     /// A generated code is secret-derived until it is shown. `ALPHABET[digit]` would
     /// load from an address that depends on it (a cache-timing channel), so the
-    /// shared constant-time formatter ([`code_text::digits`], as for decimal
+    /// shared constant-time formatter (`code_text::digits`, as for decimal
     /// codes) computes each base-26 digit by constant-divisor arithmetic, and
-    /// [`code_text::alphabet_symbol`] picks its character by a branch-free select
+    /// `code_text::alphabet_symbol` picks its character by a branch-free select
     /// over all 26 symbols.
     #[must_use]
     pub fn to_ascii(&self) -> [u8; 5] {
