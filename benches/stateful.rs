@@ -2,7 +2,7 @@
 //! verification it wraps, and (feature `redis`) the Redis store's round trips
 //! against a private redis-server on loopback.
 //!
-//! `cargo bench --bench stateful --all-features`. Ids: `stateful/verify/<store>/<outcome>`,
+//! `cargo bench -p otpcore-benches --bench stateful --all-features`. Ids: `stateful/verify/<store>/<outcome>`,
 //! with `pure` the stateless `Totp::verify_at` for comparison.
 
 // A benchmark harness is not an input path: a failed setup should stop the run loudly.
@@ -18,13 +18,12 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion};
-use otpcore::store::{CredentialId, MemoryStore};
-use otpcore::{Guard, GuardConfig, Secret, ThrottlePolicy, Totp, TotpConfig, Window};
+use otpcore::{Secret, Totp, TotpConfig, Window};
+use otpcore_guard::store::{CredentialId, MemoryStore};
+use otpcore_guard::{Guard, GuardConfig, ThrottlePolicy};
 
 #[cfg(feature = "redis")]
-#[path = "../tests/support/servers.rs"]
-#[allow(dead_code)]
-mod servers;
+use otpcore_testkit::servers;
 
 const T: u64 = 1_700_000_010;
 
@@ -104,7 +103,7 @@ fn main() {
                 .await
                 .unwrap()
         });
-        let guard = Guard::new(otpcore::store::RedisStore::new(connection), config()).unwrap();
+        let guard = Guard::new(otpcore_redis::RedisStore::new(connection), config()).unwrap();
         let id = CredentialId::new("bench:redis").unwrap();
         group.bench_function(format!("{name}/ok"), |b| {
             b.iter_batched(

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpora fuzz/corpus/<target>/ from the shared RFC vectors
-(tests/data/*.json) and real-world otpauth URIs. Deterministic; re-run after
+(testdata/*.json) and real-world otpauth URIs. Deterministic; re-run after
 changing a target's input layout. Usage: python3 fuzz/make-seeds.py"""
 import hashlib
 import json
@@ -8,7 +8,7 @@ import pathlib
 import struct
 
 HERE = pathlib.Path(__file__).resolve().parent
-DATA = HERE.parent / "tests" / "data"
+DATA = HERE.parent / "testdata"
 RFC4226 = json.loads((DATA / "rfc4226.json").read_text())
 RFC6238 = json.loads((DATA / "rfc6238.json").read_text())
 ALGS = {"SHA1": 0, "SHA256": 1, "SHA512": 2}

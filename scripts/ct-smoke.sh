@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI-sized constant-time check of verification (examples/ct_verify/, dudect
+# CI-sized constant-time check of verification (ct/, the otpcore-ct harness: dudect
 # Welch t-test). Fails if any otpcore bench — single verification (otpcore_*),
 # HOTP resynchronisation (otpcore_resync_*) or batch (batch_*) — or the null
 # control shows |t| > 10, and also if the
@@ -19,13 +19,13 @@ export OTPCORE_CT_SAMPLES=${OTPCORE_CT_SAMPLES:-200000}
 bound=10
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cargo build -q --release --example ct_verify
+cargo build -q --release -p otpcore-ct
 
 # One measurement, judged. A CI machine may be loaded by other jobs: a leak shows
 # in every run, while scheduling noise seldom repeats, so a failed attempt is
 # measured once more before the verdict (both attempts are printed).
 attempt() {
-cargo run -q --release --example ct_verify | tee "$log"
+cargo run -q --release -p otpcore-ct | tee "$log"
 
 # Lines look like: bench otpcore_correct_vs_wrong ... : n == +0.195M, max t = +1.23, ...
 awk -v bound="$bound" '

@@ -8,10 +8,18 @@ step() { printf '\n==> %s\n' "$*"; }
 step "install dependencies"
 scripts/install-deps.sh
 
-step "Rust: unit, integration, property and doc tests (all features)"
+step "Rust: unit, integration, property and doc tests of every crate (all features)"
 cargo test --workspace --all-features
-step "Rust: the no_std core builds without std"
-cargo build --no-default-features
+step "Rust: the no_std core builds and passes its unit tests without std"
+cargo test -p otpcore --lib --no-default-features
+step "Rust: the core's tests on the portable backend alone (--cfg otpcore_backend=\"soft\")"
+RUSTFLAGS='--cfg otpcore_backend="soft"' CARGO_TARGET_DIR=target/soft cargo test -p otpcore
+step "Rust: cargo install installs a working otpcore command"
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+cargo install --quiet --locked --debug --path crates/otpcore-cli --root "$root" --target-dir target
+"$root/bin/otpcore" generate --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ --time 59 --digits 8 | grep -qx 94287082
+echo "cargo install: $root/bin/otpcore prints RFC 6238's 94287082"
 
 step "differential: otpcore vs pyotp and oathtool"
 scripts/test-differential.sh

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${OTPCORE_CACHE:-/var/cache/otpcore}/venv/bin/python
 command -v oathtool >/dev/null || { echo "oathtool missing: run scripts/install-deps.sh" >&2; exit 1; }
-cargo build --release --features cli --bin otpcore
-"$PY" tests/differential/check.py "${CARGO_TARGET_DIR:-target}/release/otpcore" "${DIFF_CASES:-1000}"
+cargo build --release -p otpcore-cli --bin otpcore
+"$PY" crates/otpcore-cli/tests/differential/check.py "${CARGO_TARGET_DIR:-target}/release/otpcore" "${DIFF_CASES:-1000}"

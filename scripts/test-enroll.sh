@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 VENV=${OTPCORE_CACHE:-/var/cache/otpcore}/venv
 export OTPCORE_SEED=${OTPCORE_SEED:-$RANDOM$RANDOM}
 echo "test-enroll: OTPCORE_SEED=$OTPCORE_SEED"
-cargo build --quiet --features cli --bin otpcore
-OTPCORE_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/debug/otpcore" "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/interop "$@"
+cargo build --quiet -p otpcore-cli --bin otpcore
+OTPCORE_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/debug/otpcore" "$VENV/bin/python" -m pytest -q -p no:cacheprovider crates/otpcore-cli/tests/interop "$@"

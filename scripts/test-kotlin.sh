@@ -13,7 +13,7 @@ generated="$root/bindings/kotlin/target/generated-sources/uniffi"
 
 cargo build -p otpcore-ffi
 rm -rf "$generated"
-# Run from the workspace: uniffi-bindgen reads bindings/uniffi/uniffi.toml via cargo metadata.
+# Run from the workspace: uniffi-bindgen reads bindings/otpcore-ffi/uniffi.toml via cargo metadata.
 "$lib_dir/uniffi-bindgen" generate "$lib_dir/libotpcore_ffi.so" \
   --language kotlin --no-format --out-dir "$generated"
 

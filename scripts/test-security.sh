@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The security suite (SECURITY.md): constant-time smoke test, fuzz smoke test,
-# and Miri on the core's unit tests and the zeroize test. Called by test-all.sh.
+# and Miri on the core's unit tests and the wiping test. Called by test-all.sh.
 #
 #   scripts/test-security.sh
 #   FUZZ_SECONDS=60 OTPCORE_CT_SAMPLES=1000000 scripts/test-security.sh
@@ -14,12 +14,12 @@ scripts/ct-smoke.sh
 step "security: every fuzz target builds and runs without a crash (scripts/fuzz-smoke.sh)"
 scripts/fuzz-smoke.sh
 
-step "security: Miri (undefined behaviour) on the core's unit tests and tests/zeroize"
+step "security: Miri (undefined behaviour) on the core's unit tests and crates/otpcore/tests/wiping"
 # The core's modules only: Miri is ~1000x slower than native, and the enrollment
 # modules (QR, migration, Steam) are not on the verification path.
 if cargo +nightly miri --version >/dev/null 2>&1; then
-  cargo +nightly miri test --lib -- code:: mac:: params:: secret:: verify::
-  cargo +nightly miri test --test zeroize
+  cargo +nightly miri test -p otpcore --lib -- code:: mac:: params:: secret:: verify::
+  cargo +nightly miri test -p otpcore --test wiping
 else
   echo "test-security: Miri skipped: no nightly toolchain with the miri component" \
     "(rustup component add --toolchain nightly miri rust-src)" >&2

@@ -11,8 +11,9 @@ use std::hint::black_box;
 
 use criterion::measurement::Measurement;
 use criterion::{BatchSize, Criterion};
-use otpcore::store::{CredentialId, MemoryStore};
-use otpcore::{Digits, Guard, GuardConfig, Outcome, ThrottlePolicy};
+use otpcore::Digits;
+use otpcore_guard::store::{CredentialId, MemoryStore};
+use otpcore_guard::{Guard, GuardConfig, Outcome, ThrottlePolicy};
 
 use crate::fixtures::{codes, totp, ALGORITHMS, AT};
 

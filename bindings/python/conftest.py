@@ -11,7 +11,7 @@ import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 GENERATED = HERE / "generated"
-DATA = HERE.parent.parent / "tests" / "data"
+DATA = HERE.parent.parent / "testdata"
 
 if not (GENERATED / "otpcore_ffi.py").exists():
     raise pytest.UsageError(
@@ -21,5 +21,5 @@ sys.path.insert(0, str(GENERATED))
 
 
 def load_vectors(name):
-    """One of the shared RFC vector files in tests/data."""
+    """One of the shared RFC vector files in testdata."""
     return json.loads((DATA / name).read_text())

@@ -1,6 +1,6 @@
 """Enrollment from Python: QR codes (decoded by zxing-cpp), Google Authenticator
-export import (the shared vectors in tests/data/migration.json) and Steam Guard
-codes (tests/data/steam.json, and pyotp's Steam live)."""
+export import (the shared vectors in testdata/migration.json) and Steam Guard
+codes (testdata/steam.json, and pyotp's Steam live)."""
 
 import base64
 import io

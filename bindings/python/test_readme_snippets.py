@@ -1,8 +1,8 @@
-"""The README's Kotlin, Swift and Python examples are the suites' usage examples.
+"""The bindings guide's Kotlin, Swift and Python examples are the suites' usage examples.
 
 Each suite runs a block between `--- usage example` and `--- end usage example ---`
-markers; the README's "Bindings" section must show exactly those lines (dedented), so
-the published examples cannot drift from the tested ones.
+markers; bindings/README.md must show exactly those lines (dedented), so the published
+examples cannot drift from the tested ones.
 """
 
 import pathlib
@@ -28,13 +28,10 @@ def marked_block(path, comment):
 
 
 def readme_block(language):
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("\n## Bindings", 1)
-    assert len(section) == 2, "README has a Bindings section"
-    body = section[1].split("\n## ", 1)[0]
-    # The first fenced block of that language in the section is the example.
+    body = (ROOT / "bindings" / "README.md").read_text()
+    # The first fenced block of that language in the guide is the example.
     found = re.search(rf"^```{language}\n(.*?)^```$", body, re.S | re.M)
-    assert found, f"README's Bindings section has a {language} block"
+    assert found, f"bindings/README.md has a {language} block"
     return found.group(1).strip("\n")
 
 
@@ -43,4 +40,4 @@ def test_readme_example_is_the_tested_one(language):
     path, comment = SUITES[language]
     tested = marked_block(path, comment)
     assert len(tested.splitlines()) > 5
-    assert readme_block(language) == tested, f"README's {language} example differs from {path}"
+    assert readme_block(language) == tested, f"bindings/README.md's {language} example differs from {path}"

@@ -1,4 +1,4 @@
-"""RFC 4226 Appendix D and RFC 6238 Appendix B, from tests/data, through the bindings."""
+"""RFC 4226 Appendix D and RFC 6238 Appendix B, from testdata, through the bindings."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The Python usage example, run so that it cannot rot. Keep it in sync with the README."""
+"""The Python usage example, run so that it cannot rot. Keep it in sync with bindings/README.md."""
 
 import threading
 
@@ -6,7 +6,7 @@ from otpcore_ffi import Algorithm, KeyUri, OtpKind, Secret, Totp
 
 
 def test_enrol_then_verify():
-    # --- usage example (the README's Bindings section, in Python) ---
+    # --- usage example (bindings/README.md, in Python) ---
     from otpcore_ffi import Algorithm, KeyUri, Secret, StatefulVerifier, Totp, VerifyOutcome
 
     # Enrollment: a fresh secret and the otpauth:// URI to show as a QR code.

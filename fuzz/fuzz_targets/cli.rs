@@ -1,14 +1,12 @@
 //! The command line: arbitrary arguments (NUL-separated) go through the CLI's own parser and
-//! `run` (compiled from `src/bin/otpcore.rs`). Never panics, and no error message
+//! `run` (`otpcore_cli`, the library behind the `otpcore` binary). Never panics, and no error message
 //! echoes an argument's text (which may be the secret or a URI holding it).
 #![no_main]
 
 use clap::Parser as _;
 use libfuzzer_sys::fuzz_target;
 
-#[allow(dead_code, private_interfaces)]
-#[path = "../../src/bin/otpcore.rs"]
-mod cli;
+use otpcore_cli as cli;
 
 /// Arguments that could be (part of) a secret and are long enough that no fixed
 /// message text contains them by chance.

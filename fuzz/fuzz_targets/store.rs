@@ -15,8 +15,8 @@ use std::task::{Context, Poll, Waker};
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use otpcore::store::{Advance, Advanced, CredentialId, Gate, MemoryStore, State, Store};
-use otpcore::ThrottlePolicy;
+use otpcore_guard::store::{Advance, Advanced, CredentialId, Gate, MemoryStore, State, Store};
+use otpcore_guard::ThrottlePolicy;
 
 #[derive(Arbitrary, Debug)]
 enum Op {
@@ -87,7 +87,7 @@ impl Model {
     /// After a write at `now`, any entry dead at `now` minus the store's grace
     /// may be swept.
     fn wrote(&mut self, now: u64) {
-        let bound = now.saturating_sub(otpcore::store::EXPIRY_GRACE_SECS);
+        let bound = now.saturating_sub(otpcore_guard::store::EXPIRY_GRACE_SECS);
         for e in self.entries.values_mut() {
             if !e.is_live(bound) {
                 e.maybe_swept = true;
@@ -235,7 +235,7 @@ fuzz_target!(|input: (u8, Vec<Op>)| {
                 let remaining = store.purge_expired(t).unwrap();
                 // The store keeps a step for the grace past its expiry (and its
                 // own clock, far beyond these small times, never lowers `t`).
-                let bound = t.saturating_sub(otpcore::store::EXPIRY_GRACE_SECS);
+                let bound = t.saturating_sub(otpcore_guard::store::EXPIRY_GRACE_SECS);
                 model.entries.retain(|_, e| e.is_live(bound));
                 let sure = model.entries.values().filter(|e| !e.maybe_swept).count();
                 assert!(

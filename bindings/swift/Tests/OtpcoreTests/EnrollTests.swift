@@ -1,5 +1,5 @@
 // Enrollment: QR codes of otpauth URIs, Google Authenticator export import and
-// Steam Guard codes, against the shared vectors in tests/data (migration.json,
+// Steam Guard codes, against the shared vectors in testdata (migration.json,
 // steam.json). The PNG's content is decoded by the Rust, Kotlin (ZXing) and
 // Python (zxing-cpp) suites; here its header and size are checked.
 
@@ -8,7 +8,7 @@ import XCTest
 
 @testable import Otpcore
 
-/// tests/data/migration.json: exports built with Python's protobuf and public samples.
+/// testdata/migration.json: exports built with Python's protobuf and public samples.
 struct MigrationFile: Decodable {
     let valid: [Valid]
     let invalid: [Invalid]
@@ -37,7 +37,7 @@ struct MigrationFile: Decodable {
     }
 }
 
-/// tests/data/steam.json: Steam Guard codes computed by pyotp's `contrib.Steam`.
+/// testdata/steam.json: Steam Guard codes computed by pyotp's `contrib.Steam`.
 struct SteamFile: Decodable {
     let vectors: [Vector]
 

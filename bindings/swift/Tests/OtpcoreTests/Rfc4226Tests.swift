@@ -1,4 +1,4 @@
-// RFC 4226 Appendix D: every HOTP value, from tests/data/rfc4226.json.
+// RFC 4226 Appendix D: every HOTP value, from testdata/rfc4226.json.
 
 import Foundation
 import XCTest

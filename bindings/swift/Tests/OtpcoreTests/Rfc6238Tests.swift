@@ -1,5 +1,5 @@
 // RFC 6238 Appendix B: every TOTP value for SHA-1, SHA-256 and SHA-512, each
-// with its own seed (errata 2866), from tests/data/rfc6238.json.
+// with its own seed (errata 2866), from testdata/rfc6238.json.
 
 import Foundation
 import XCTest

@@ -1,4 +1,4 @@
-// The Swift usage example, run so that it cannot rot. The README's copy is
+// The Swift usage example, run so that it cannot rot. The copy in bindings/README.md is
 // checked against this block by bindings/python/test_readme_snippets.py.
 
 import Foundation
@@ -8,7 +8,7 @@ import XCTest
 
 final class UsageExampleTests: XCTestCase {
     func testEnrolThenVerify() throws {
-        // --- usage example (the README's Bindings section, in Swift) ---
+        // --- usage example (bindings/README.md, in Swift) ---
         // Enrollment: a fresh secret and the otpauth:// URI to show as a QR code.
         let secret = try Secret.generate(algorithm: .sha1)
         let provisioning = try KeyUri.totp(secret: secret, issuer: "ACME Co", account: "alice@example.com").toUriString()

@@ -1,4 +1,4 @@
-// The RFC vector files in tests/data/, shared with the Rust, Kotlin and Python
+// The RFC vector files in testdata/, shared with the Rust, Kotlin and Python
 // tests. Read from the repository at run time (the package is tested in place).
 
 import Foundation
@@ -6,7 +6,7 @@ import XCTest
 
 @testable import Otpcore
 
-/// tests/data/rfc4226.json: RFC 4226 Appendix D.
+/// testdata/rfc4226.json: RFC 4226 Appendix D.
 struct Rfc4226File: Decodable {
     let algorithm: String
     let digits: UInt32
@@ -20,7 +20,7 @@ struct Rfc4226File: Decodable {
     }
 }
 
-/// tests/data/rfc6238.json: RFC 6238 Appendix B, one seed per algorithm.
+/// testdata/rfc6238.json: RFC 6238 Appendix B, one seed per algorithm.
 struct Rfc6238File: Decodable {
     let digits: UInt32
     let period: UInt64
@@ -38,7 +38,7 @@ struct Rfc6238File: Decodable {
 }
 
 enum Vectors {
-    /// `<repo>/tests/data`, found from this file's path
+    /// `<repo>/testdata`, found from this file's path
     /// (`<repo>/bindings/swift/Tests/OtpcoreTests/Vectors.swift`).
     static let dataDirectory: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // OtpcoreTests
@@ -46,7 +46,7 @@ enum Vectors {
         .deletingLastPathComponent()  // swift
         .deletingLastPathComponent()  // bindings
         .deletingLastPathComponent()  // repository root
-        .appendingPathComponent("tests/data")
+        .appendingPathComponent("testdata")
 
     static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
         let data = try Data(contentsOf: dataDirectory.appendingPathComponent(name))

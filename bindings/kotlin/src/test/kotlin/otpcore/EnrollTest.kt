@@ -15,7 +15,7 @@ import kotlin.test.assertTrue
 /**
  * Enrollment: QR codes (PNG decoded by ZXing, an independent decoder), Google
  * Authenticator export import and Steam Guard codes, against the shared vectors in
- * tests/data (migration.json, steam.json).
+ * testdata (migration.json, steam.json).
  */
 class EnrollTest {
     private val demo = "otpauth://totp/Example:alice%40example.com?secret=DEMODEMODEMODEMODEMODEMODEMODEMO" +

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.DynamicTest.dynamicTest
 import org.junit.jupiter.api.TestFactory
 import kotlin.test.assertEquals
 
-/** RFC 4226 Appendix D and RFC 6238 Appendix B, from tests/data, through the bindings. */
+/** RFC 4226 Appendix D and RFC 6238 Appendix B, from testdata, through the bindings. */
 class RfcVectorsTest {
     @TestFactory
     fun rfc4226(): List<DynamicTest> {

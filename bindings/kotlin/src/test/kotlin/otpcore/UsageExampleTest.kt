@@ -5,11 +5,11 @@ import kotlin.test.assertEquals
 import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 
-/** The Kotlin usage example, run so that it cannot rot. Keep it in sync with the README. */
+/** The Kotlin usage example, run so that it cannot rot. Keep it in sync with bindings/README.md. */
 class UsageExampleTest {
     @Test
     fun enrolThenVerify() {
-        // --- usage example (the README's Bindings section, in Kotlin) ---
+        // --- usage example (bindings/README.md, in Kotlin) ---
         // Enrollment: a fresh secret and the otpauth:// URI to show as a QR code.
         val secret = Secret.generate(Algorithm.SHA1)
         val provisioning = KeyUri.totp(secret, issuer = "ACME Co", account = "alice@example.com").toUriString()

@@ -5,7 +5,7 @@ import com.google.gson.JsonParser
 import java.nio.file.Files
 import java.nio.file.Path
 
-/** The shared RFC vector files in tests/data, also read by the Rust, Swift and Python tests. */
+/** The shared RFC vector files in testdata, also read by the Rust, Swift and Python tests. */
 object Vectors {
     private val dir: Path = Path.of(
         System.getProperty("otpcore.data.dir") ?: error("otpcore.data.dir is not set (run scripts/test-kotlin.sh)"),

@@ -1,0 +1,210 @@
+//! The `otpcore` command: generate and verify HOTP/TOTP codes, and build or
+//! inspect otpauth URIs. The binary (`src/main.rs`) parses the command line
+//! into [`Cli`] and calls [`run`]; the `cli` fuzz target calls the same two.
+//!
+//! Exit status: 0 on success (and for an accepted code), 1 for a rejected code,
+//! 2 for any bad input, with a one-line error on stderr that never contains the secret.
+//!
+//! This library is the command's implementation, not a stable API: use the
+//! `otpcore` crate from Rust code.
+
+// No input may panic: these are errors in the shipped code.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+mod args;
+pub mod cli_io;
+mod enroll;
+
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use otpcore::{
+    Algorithm, Digits, Hotp, HotpConfig, KeyUri, OtpKind, Period, Secret, SecretPolicy, Steam,
+    Totp, TotpConfig, VerifyError, Window,
+};
+
+pub use args::{Cli, Command, Fail};
+use args::{OtpArgs, ParamArgs, SecretArgs, UriCommand};
+
+enum Otp {
+    Totp(Totp, u64),
+    Hotp(Hotp, u64),
+    Steam(Steam, u64),
+}
+
+impl SecretArgs {
+    fn load(&self) -> Result<Secret, Fail> {
+        let policy = if self.allow_short_secret {
+            SecretPolicy::Legacy
+        } else {
+            SecretPolicy::Strict
+        };
+        if self.secret == "-" {
+            let line = cli_io::read_secret_line(&mut std::io::stdin().lock())
+                .map_err(|e| Fail(format!("cannot read the secret from stdin: {}", e.kind())))?;
+            return Ok(Secret::from_base32_with_policy(line.trim_end(), policy)?);
+        }
+        Ok(Secret::from_base32_with_policy(&self.secret, policy)?)
+    }
+}
+
+impl ParamArgs {
+    fn parse(&self) -> Result<(Algorithm, Digits, Period), Fail> {
+        Ok((
+            self.algorithm.parse()?,
+            Digits::new(self.digits)?,
+            Period::new(self.period)?,
+        ))
+    }
+}
+
+impl OtpArgs {
+    fn build(&self) -> Result<Otp, Fail> {
+        let secret = self.secret.load()?;
+        let (algorithm, digits, period) = self.params.parse()?;
+        if let Some(counter) = self.counter {
+            let hotp = Hotp::new(&secret, HotpConfig { algorithm, digits });
+            return Ok(Otp::Hotp(hotp, counter));
+        }
+        let config = TotpConfig {
+            algorithm,
+            digits,
+            period,
+            t0: self.t0,
+        };
+        let at = match self.time {
+            Some(t) => t,
+            None => otpcore::unix_now()?,
+        };
+        if self.steam {
+            return Ok(Otp::Steam(Steam::new(&secret), at));
+        }
+        Ok(Otp::Totp(Totp::new(&secret, config), at))
+    }
+}
+
+/// Runs one parsed command, printing its result on stdout.
+///
+/// # Errors
+/// [`Fail`] for any bad input: the message names the problem, never a value.
+pub fn run(command: Command) -> Result<ExitCode, Fail> {
+    match command {
+        Command::Generate(args) => match args.build()? {
+            Otp::Totp(totp, at) => println!("{}", totp.generate_at(at)?),
+            Otp::Hotp(hotp, counter) => println!("{}", hotp.generate(counter)),
+            Otp::Steam(steam, at) => println!("{}", steam.generate_at(at)?),
+        },
+        Command::Verify {
+            otp,
+            code,
+            behind,
+            ahead,
+            last_used,
+        } => {
+            let window = Window::new(behind, ahead);
+            let result = match otp.build()? {
+                Otp::Totp(totp, at) => totp.verify_at(&code, at, window, last_used),
+                Otp::Hotp(hotp, counter) => hotp.verify(&code, counter, window, last_used),
+                Otp::Steam(steam, at) => steam.verify_at(&code, at, window, last_used),
+            };
+            match result {
+                Ok(m) => println!("step={} offset={}", m.step, m.offset),
+                Err(VerifyError::Mismatch | VerifyError::Replayed) => {
+                    println!("rejected");
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Uri(UriCommand::Build {
+            secret,
+            issuer,
+            account,
+            params,
+            counter,
+        }) => {
+            let (algorithm, digits, period) = params.parse()?;
+            let secret = secret.load()?;
+            let issuer = Some(issuer.as_str());
+            let uri = match counter {
+                Some(c) => KeyUri::hotp(secret, issuer, &account, c)?,
+                None => KeyUri::totp(secret, issuer, &account)?.with_period(period),
+            };
+            println!(
+                "{}",
+                uri.with_algorithm(algorithm)
+                    .with_digits(digits)
+                    .to_uri_string()
+                    .as_str()
+            );
+        }
+        Command::Uri(UriCommand::Parse {
+            uri,
+            allow_short_secret,
+        }) => {
+            let policy = if allow_short_secret {
+                SecretPolicy::Legacy
+            } else {
+                SecretPolicy::Strict
+            };
+            let uri = KeyUri::parse_with_policy(&uri, policy)?;
+            let (kind, period, counter) = match uri.kind() {
+                OtpKind::Totp { period } => ("totp", Some(period.get()), None),
+                OtpKind::Hotp { counter } => ("hotp", None, Some(counter)),
+            };
+            let json = serde_json::json!({
+                "type": kind,
+                "issuer": uri.issuer(),
+                "account": uri.account(),
+                "algorithm": uri.algorithm().as_str(),
+                "digits": uri.digits().get(),
+                "period": period,
+                "counter": counter,
+            });
+            println!("{json}");
+        }
+        Command::Uri(UriCommand::Qr(args)) => enroll::qr(args)?,
+        Command::Uri(UriCommand::ImportMigration { uri }) => enroll::import_migration(&uri)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// clap's own messages quote the offending value, which may be the secret (say,
+/// `--digits` given the secret by mistake). Report only the kind and the argument.
+pub fn usage_error(err: &clap::Error) -> String {
+    // For these kinds clap's `InvalidArg` is the flag's name; for the others (an
+    // unexpected argument, say) it is the user's text, which is not echoed.
+    let names_a_flag = matches!(
+        err.kind(),
+        ErrorKind::InvalidValue
+            | ErrorKind::ValueValidation
+            | ErrorKind::MissingRequiredArgument
+            | ErrorKind::ArgumentConflict
+    );
+    let arg = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(name)) if names_a_flag => format!(" ({name})"),
+        _ => String::new(),
+    };
+    let what = match err.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => "invalid value",
+        ErrorKind::UnknownArgument => "unexpected argument",
+        ErrorKind::MissingRequiredArgument => "missing required argument",
+        ErrorKind::ArgumentConflict => "conflicting arguments",
+        ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand => {
+            "expected a subcommand: generate, verify, uri build|parse|qr|import-migration"
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "wrong number of values",
+        _ => "invalid command line",
+    };
+    let missing = match err.get(ContextKind::InvalidArg) {
+        None if err.kind() == ErrorKind::MissingRequiredArgument => " (see --help)",
+        _ => "",
+    };
+    format!("{what}{arg}{missing}")
+}

@@ -1,0 +1,120 @@
+//! The store-free middle of every verification, split around its store
+//! operations so that one driver per kind of storage runs them all: the async
+//! driver over any [`Store`](crate::store::Store) (`Guard::run`), and the
+//! synchronous one over an in-memory entry held under its lock
+//! (`Guard::run_locked`, in `blocking.rs`).
+
+use crate::store::{Advance, State};
+use otpcore::{Code, Hotp, Match, Totp, VerifyError, Window};
+
+use super::{GuardConfig, Outcome};
+
+/// What the verification found, given the stored state: a match and the record
+/// to compare-and-set, or why not.
+pub(super) type Decision = Result<(Match, Advance), VerifyError>;
+
+/// Checks on the input alone, before the store is touched (malformed input and
+/// a time before `t0` do not count as failures), then the verification to run
+/// on the state that `begin` returns.
+pub(super) fn totp<'a>(
+    config: &'a GuardConfig,
+    totp: &'a Totp,
+    input: &'a str,
+    at: u64,
+) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
+    Code::parse(input, totp.config().digits).map_err(|e| Outcome::Rejected(e.into()))?;
+    let expected = totp.step_at(at).map_err(|e| Outcome::Rejected(e.into()))?;
+    Ok(move |state: State| {
+        let max = i64::try_from(config.max_drift).unwrap_or(i64::MAX);
+        let drift = state.drift.clamp(max.saturating_neg(), max);
+        let centre = expected.saturating_add_signed(drift);
+        let window = config.totp_window;
+        let found = totp.verify_step(input, centre, window, state.last_step)?;
+        let m = Match {
+            step: found.step,
+            offset: signed_diff(found.step, expected),
+        };
+        // Once the server's step passes `step + max_drift + behind`, no window can
+        // reach `step` again; one more step of margin covers servers whose clocks
+        // differ by up to one period.
+        let last_reachable = m
+            .step
+            .saturating_add(config.max_drift)
+            .saturating_add(window.behind)
+            .saturating_add(2);
+        let advance = Advance {
+            step: m.step,
+            drift: m.offset.clamp(max.saturating_neg(), max),
+            now: at,
+            expires_at: totp.step_start(last_reachable),
+        };
+        Ok((m, advance))
+    })
+}
+
+/// As [`totp`], for [`Guard::verify_hotp`](super::Guard::verify_hotp).
+pub(super) fn hotp<'a>(
+    config: &'a GuardConfig,
+    hotp: &'a Hotp,
+    input: &'a str,
+    at: u64,
+) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
+    Code::parse(input, hotp.config().digits).map_err(|e| Outcome::Rejected(e.into()))?;
+    Ok(move |state: State| {
+        // One counter behind the expected one (the last accepted) is scanned too,
+        // so that resubmitting the last code is reported as a replay, not a miss.
+        let window = Window::new(1, config.hotp_look_ahead);
+        let m = next_counter(&state)
+            .and_then(|next| hotp.verify(input, next, window, state.last_step))?;
+        Ok((m, hotp_advance(m, at)))
+    })
+}
+
+/// As [`totp`], for [`Guard::resync_hotp`](super::Guard::resync_hotp).
+pub(super) fn resync<'a>(
+    config: &'a GuardConfig,
+    hotp: &'a Hotp,
+    [first, second]: [&'a str; 2],
+    at: u64,
+) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
+    let digits = hotp.config().digits;
+    Code::parse(first, digits)
+        .and(Code::parse(second, digits))
+        .map_err(|e| Outcome::Rejected(e.into()))?;
+    Ok(move |state: State| {
+        let window = Window::look_ahead(config.hotp_resync_look_ahead);
+        let m = next_counter(&state).and_then(|next| {
+            hotp.verify_consecutive(first, second, next, window, state.last_step)
+        })?;
+        Ok((m, hotp_advance(m, at)))
+    })
+}
+
+/// The HOTP counter after the last accepted one; an exhausted counter matches
+/// nothing.
+fn next_counter(state: &State) -> Result<u64, VerifyError> {
+    match state.last_step {
+        None => Ok(0),
+        Some(last) => last.checked_add(1).ok_or(VerifyError::Mismatch),
+    }
+}
+
+fn hotp_advance(m: Match, at: u64) -> Advance {
+    Advance {
+        step: m.step,
+        drift: 0,
+        now: at,
+        expires_at: None,
+    }
+}
+
+/// `a - b` as `i64`, saturating (the steps of one window are at most
+/// `MAX_SPAN + MAX_DRIFT` apart, so it never saturates in practice).
+fn signed_diff(a: u64, b: u64) -> i64 {
+    let d = i64::try_from(a.abs_diff(b)).unwrap_or(i64::MAX);
+    if a >= b {
+        d
+    } else {
+        d.saturating_neg()
+    }
+}

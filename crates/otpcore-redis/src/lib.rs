@@ -1,0 +1,312 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+// No input may panic: these are errors in the shipped code (unit tests are exempted by clippy.toml).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+use redis::aio::ConnectionLike;
+use redis::{ErrorKind, FromRedisValue, RedisError, Value};
+
+use otpcore_guard::store::{
+    Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+};
+use otpcore_guard::ThrottlePolicy;
+
+/// Times are clamped below 2^53 seconds so that Lua's doubles hold them exactly.
+const MAX_TIME: u64 = (1 << 53) - 1;
+
+/// Expiry times are clamped to 2^40 s (year 36812): Lua prints such integers
+/// exactly (in at most 14 digits), and Redis accepts them as `EX` in ms.
+const MAX_EXPIRY: u64 = 1 << 40;
+
+/// A [`Store`] in Redis, over any async connection of the
+/// `redis` crate: a `MultiplexedConnection`, a `ConnectionManager` (which
+/// reconnects by itself after a restart) or a cluster connection.
+///
+/// # Keys
+/// Per credential `c`, with the default prefix `otp:v1`:
+/// - `otp:v1:{c}:last` — last accepted step, a decimal string (HOTP counters
+///   above 2^53 compare correctly). TOTP step `s`: an `EX` TTL that lasts
+///   until [`Advance::expires_at`] — the start of step
+///   `s + max_drift + behind + 2`, after which no window can reach `s` —
+///   plus [`EXPIRY_GRACE_SECS`](otpcore_guard::store::EXPIRY_GRACE_SECS), by the caller's
+///   clock or by the Redis server's (`TIME`), whichever is later (see
+///   `# Security`); HOTP: no TTL.
+/// - `otp:v1:{c}:drift` — recorded TOTP drift, absent when 0; no TTL.
+/// - `otp:v1:{c}:fail` — hash `{n, at}`: failures and previous attempt time;
+///   deleted on success, reset and when refunded to 0.
+///
+/// The `{c}` hash tag keeps a credential's keys in one Redis Cluster slot, as
+/// a multi-key script requires.
+///
+/// # Security
+/// Each credential has its own keys, so no call's time can expire another
+/// credential's record. A caller whose clock runs ahead cannot shorten its own
+/// record's life below what the Redis server's clock says the step still needs
+/// (test `store_contract::redis_store::redis_ttl_is_not_shortened_by_a_caller_clock_ahead`),
+/// and a caller whose clock runs behind keeps it the full window by its own
+/// clock. Only when both the caller's and the server's clocks run ahead can a
+/// used step expire early. Redis before 7 needs `redis.replicate_commands`,
+/// which the script calls, to read `TIME` before a write.
+///
+/// # Guarantees
+/// Each operation is one Lua script, which Redis runs atomically: concurrent
+/// verifications on any number of servers are decided by the one primary.
+/// Scripts are sent with `EVALSHA` and fall back to `EVAL` (which also caches
+/// them again) when the server answers `NOSCRIPT`, for example after `SCRIPT
+/// FLUSH` or a restart.
+///
+/// **Durability is Redis's**: a used step survives a crash only if it reached
+/// the append-only file (`appendonly yes`, `appendfsync always`; with the
+/// default `everysec` up to a second of accepted steps can be lost, and with
+/// RDB snapshots alone much more). Replication is asynchronous: after a
+/// failover to a replica, recently used steps may be accepted again unless each
+/// write was confirmed by `WAIT`. For HOTP counters prefer the PostgreSQL store.
+///
+/// # Errors
+/// Every failure of the connection or the server is a [`StoreError`] of kind
+/// [`StoreErrorKind::Unavailable`], a malformed reply one of kind
+/// [`StoreErrorKind::InvalidData`]; the [`Guard`](otpcore_guard::Guard) then fails closed.
+#[derive(Clone)]
+pub struct RedisStore<C> {
+    connection: C,
+    prefix: Box<str>,
+    scripts: Scripts,
+}
+
+#[derive(Clone)]
+struct Scripts {
+    begin: Script,
+    advance: Script,
+    refund: Script,
+    load: Script,
+}
+
+#[derive(Clone)]
+struct Script {
+    source: &'static str,
+    sha1: Box<str>,
+}
+
+impl Script {
+    fn new(source: &'static str) -> Self {
+        let sha1 = redis::Script::new(source).get_hash().into();
+        Script { source, sha1 }
+    }
+}
+
+impl<C> RedisStore<C>
+where
+    C: ConnectionLike + Clone + Send + Sync,
+{
+    /// A store using `connection` and the key prefix `otp:v1`.
+    #[must_use]
+    pub fn new(connection: C) -> Self {
+        RedisStore {
+            connection,
+            prefix: "otp:v1".into(),
+            scripts: Scripts {
+                begin: Script::new(include_str!("lua/begin.lua")),
+                advance: Script::new(include_str!("lua/advance.lua")),
+                refund: Script::new(include_str!("lua/refund.lua")),
+                load: Script::new(include_str!("lua/load.lua")),
+            },
+        }
+    }
+
+    /// The same store with key prefix `prefix` (keys become `<prefix>:{<cred>}:…`).
+    ///
+    /// # Errors
+    /// As [`CredentialId::new`]: the prefix must be 1 to 200 printable ASCII
+    /// characters without braces, which would break the hash tag.
+    pub fn with_prefix(
+        self,
+        prefix: &str,
+    ) -> Result<Self, otpcore_guard::store::CredentialIdError> {
+        let prefix = CredentialId::new(prefix)?;
+        Ok(RedisStore {
+            prefix: prefix.as_str().into(),
+            ..self
+        })
+    }
+
+    fn keys(&self, credential: &CredentialId) -> [String; 3] {
+        let base = format!("{}:{{{}}}", self.prefix, credential.as_str());
+        [
+            format!("{base}:last"),
+            format!("{base}:drift"),
+            format!("{base}:fail"),
+        ]
+    }
+
+    /// `EVALSHA`, and `EVAL` if the server does not have the script cached.
+    async fn run<T: FromRedisValue>(
+        &self,
+        script: &Script,
+        keys: &[String],
+        args: &[String],
+    ) -> Result<T, StoreError> {
+        let mut connection = self.connection.clone();
+        let mut cmd = redis::cmd("EVALSHA");
+        cmd.arg(&*script.sha1).arg(keys.len()).arg(keys).arg(args);
+        let reply = match cmd.query_async(&mut connection).await {
+            Err(e) if e.kind() == ErrorKind::NoScriptError => {
+                let mut eval = redis::cmd("EVAL");
+                eval.arg(script.source).arg(keys.len()).arg(keys).arg(args);
+                eval.query_async(&mut connection).await
+            }
+            other => other,
+        };
+        reply.map_err(unavailable)
+    }
+}
+
+fn unavailable(e: RedisError) -> StoreError {
+    StoreError::new(StoreErrorKind::Unavailable, e)
+}
+
+fn invalid(what: &'static str) -> StoreError {
+    StoreError::new(StoreErrorKind::InvalidData, what)
+}
+
+fn int<T: TryFrom<i64>>(v: Option<&Value>) -> Result<T, StoreError> {
+    match v {
+        Some(Value::Int(n)) => T::try_from(*n).map_err(|_| invalid("integer out of range")),
+        _ => Err(invalid("expected an integer")),
+    }
+}
+
+fn text<T: core::str::FromStr>(v: Option<&Value>) -> Result<Option<T>, StoreError> {
+    let s: String = v
+        .map(String::from_redis_value)
+        .transpose()
+        .map_err(|_| invalid("expected a string"))?
+        .ok_or(invalid("missing field"))?;
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse().map(Some).map_err(|_| invalid("malformed number"))
+}
+
+fn state(last: Option<&Value>, drift: Option<&Value>, failures: u32) -> Result<State, StoreError> {
+    Ok(State {
+        last_step: text(last)?,
+        drift: text(drift)?.unwrap_or(0),
+        failures,
+    })
+}
+
+impl<C> Store for RedisStore<C>
+where
+    C: ConnectionLike + Clone + Send + Sync,
+{
+    async fn begin(
+        &self,
+        credential: &CredentialId,
+        now: u64,
+        policy: &ThrottlePolicy,
+    ) -> Result<Gate, StoreError> {
+        let args = [
+            now.min(MAX_TIME),
+            u64::from(policy.lockout()),
+            u64::from(policy.free_failures()),
+            policy.base_delay_secs(),
+            policy.max_delay_secs(),
+        ]
+        .map(|n| format!("{n}"));
+        let reply: Vec<Value> = self
+            .run(&self.scripts.begin, &self.keys(credential), &args)
+            .await?;
+        let mut fields = reply.iter();
+        match int::<i64>(fields.next())? {
+            1 => {
+                let failures = int(fields.next())?;
+                Ok(Gate::Open(state(fields.next(), fields.next(), failures)?))
+            }
+            0 => {
+                let retry: i64 = int(fields.next())?;
+                Ok(Gate::Throttled {
+                    retry_after: u64::try_from(retry).ok(),
+                })
+            }
+            _ => Err(invalid("unexpected begin reply")),
+        }
+    }
+
+    async fn advance(
+        &self,
+        credential: &CredentialId,
+        advance: Advance,
+    ) -> Result<Advanced, StoreError> {
+        // Kept until `until` by the caller's clock (`ttl`, at least one second:
+        // 0 means "no expiry" to the script) or by the server's, whichever is later.
+        let (ttl, until) = advance.expires_at.map_or((0, 0), |e| {
+            let until = e
+                .saturating_add(otpcore_guard::store::EXPIRY_GRACE_SECS)
+                .min(MAX_EXPIRY);
+            (until.saturating_sub(advance.now).max(1), until)
+        });
+        let args = [
+            format!("{}", advance.step),
+            format!("{}", advance.drift),
+            format!("{ttl}"),
+            format!("{until}"),
+        ];
+        let won: i64 = self
+            .run(&self.scripts.advance, &self.keys(credential), &args)
+            .await?;
+        Ok(if won == 1 {
+            Advanced::Won
+        } else {
+            Advanced::Lost
+        })
+    }
+
+    async fn refund(&self, credential: &CredentialId) -> Result<(), StoreError> {
+        let [_, _, fail] = self.keys(credential);
+        let _: i64 = self.run(&self.scripts.refund, &[fail], &[]).await?;
+        Ok(())
+    }
+
+    async fn reset(&self, credential: &CredentialId) -> Result<(), StoreError> {
+        let [_, _, fail] = self.keys(credential);
+        let mut connection = self.connection.clone();
+        let _: i64 = redis::cmd("DEL")
+            .arg(fail)
+            .query_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn remove(&self, credential: &CredentialId) -> Result<(), StoreError> {
+        let mut connection = self.connection.clone();
+        let _: i64 = redis::cmd("DEL")
+            .arg(&self.keys(credential))
+            .query_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn load(&self, credential: &CredentialId) -> Result<State, StoreError> {
+        let reply: Vec<Value> = self
+            .run(&self.scripts.load, &self.keys(credential), &[])
+            .await?;
+        let failures = text(reply.get(2))?.unwrap_or(0);
+        state(reply.first(), reply.get(1), failures)
+    }
+}
+
+impl<C> core::fmt::Debug for RedisStore<C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}

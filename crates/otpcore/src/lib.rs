@@ -1,0 +1,56 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+// `unsafe` is confined to `accel::dispatch` (run-time CPU feature dispatch), which
+// allows it locally with a `// SAFETY:` comment per block.
+#![deny(unsafe_code)]
+// No input may panic: these are errors in the shipped code (unit tests are exempted by clippy.toml).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod accel;
+mod batch;
+mod code;
+mod code_text;
+mod hotp;
+mod mac;
+#[cfg(feature = "migration")]
+mod migration;
+mod params;
+#[cfg(feature = "qr")]
+mod qr;
+mod resync;
+mod secret;
+mod steam;
+mod totp;
+mod truncate;
+mod uri;
+mod verify;
+
+pub use batch::{generate_batch, verify_batch, BatchError, GenerateRequest, VerifyRequest};
+pub use code::{Code, CodeError};
+pub use hotp::{Hotp, HotpConfig};
+#[cfg(feature = "migration")]
+pub use migration::{AccountError, Migration, MigrationError};
+pub use params::{Algorithm, Digits, ParamError, Period};
+#[cfg(feature = "qr")]
+pub use qr::{Qr, QrError};
+pub use secret::{Secret, SecretError, SecretPolicy};
+pub use steam::{Steam, SteamCode};
+#[cfg(feature = "std")]
+pub use totp::unix_now;
+pub use totp::{TimeError, Totp, TotpConfig};
+pub use uri::{KeyUri, OtpKind, UriError};
+pub use verify::{Match, VerifyError, Window};
+
+/// Re-exported so callers can compare [`Secret`]s in constant time.
+pub use subtle::ConstantTimeEq;

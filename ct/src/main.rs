@@ -1,0 +1,412 @@
+//! Constant-time test of verification, dudect-style: Welch's t-test between the
+//! timings of two classes of inputs, the class of each sample drawn at random and
+//! the samples interleaved, with dudect's percentile crops (`dudect-bencher`).
+//! `|t|` above 4.5 is evidence of a timing difference between the classes.
+//!
+//! ```text
+//! cargo run --release -p otpcore-ct                  # all benches
+//! cargo run --release -p otpcore-ct -- --filter otpcore_  # otpcore only
+//! cargo run --release -p otpcore-ct -- --filter leaky_
+//! OTPCORE_CT_SAMPLES=100000 cargo run --release -p otpcore-ct
+//! ```
+//!
+//! `otpcore_*` time [`Totp::verify_at`] with the default ±1 window, on these class pairs:
+//! - `first_vs_last_digit_wrong`: the expected code with its first digit changed
+//!   vs with its last digit changed (no step in the window matches either);
+//! - `behind_vs_ahead`: the code of the step before (−w) vs after (+w);
+//! - `correct_vs_wrong`: the expected code vs a random non-matching code;
+//! - `small_vs_large_code`: the correct code for (secret, time) pairs whose
+//!   expected code is below 1000 (three leading zeros) vs at least 900000.
+//!
+//! `otpcore_resync_*` time [`Hotp::verify_consecutive`](otpcore::Hotp::verify_consecutive)
+//! (RFC 4226 §7.4 resynchronisation): accepted vs mismatch, negative vs positive
+//! offset, mismatch vs replayed; see `resync.rs`.
+//!
+//! `batch_*` time [`verify_batch`] over a batch of [`BATCH`] requests (the SIMD
+//! lanes path where the CPU has one): one request is the sample's, drawn as in the
+//! pair of the same name above; the others are the same fixed wrong codes in every
+//! sample. The sample's request sits at a position that varies with its key.
+//!
+//! `control_wrong_vs_wrong` draws both classes the same way (random wrong codes):
+//! its `|t|` is the harness's own noise level. `diag_*` locate the difference that
+//! `correct_vs_wrong` shows: right code accepted vs the same right code refused as
+//! a replay, and a wrong code vs a replayed one (both refused).
+//!
+//! `leaky_*` run the same pairs against `leaky.rs`, an
+//! early-exit verifier kept to prove that the harness catches a leak.
+//!
+//! Samples per bench: `OTPCORE_CT_SAMPLES` (default 1,000,000). `scripts/ct-smoke.sh`
+//! runs a smaller version and checks the bounds. Results and their reading are in
+//! SECURITY.md.
+
+// A measurement harness, not library code: its inputs are generated here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic
+)]
+
+mod leaky;
+mod resync;
+
+use dudect_bencher::rand::{Rng, RngExt};
+use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
+use otpcore::{verify_batch, Match, Secret, Totp, TotpConfig, VerifyRequest, Window};
+use resync::{
+    otpcore_resync_behind_vs_ahead, otpcore_resync_correct_vs_wrong,
+    otpcore_resync_wrong_vs_replayed,
+};
+
+const KEYS: usize = 64;
+const WINDOW: Window = Window::symmetric(1);
+/// Requests per timed batch: one AVX-512 group of sixteen lanes.
+const BATCH: usize = 16;
+
+/// One timed verification: which `Totp`, at what time, with what input. The input
+/// is stored inline, not as a `String`: heap strings allocated in a different
+/// order for each class (the wrong codes are drawn between temporary allocations)
+/// could sit differently in memory and give the classes different cache behaviour.
+struct Case {
+    class: Class,
+    key: usize,
+    at: u64,
+    input: [u8; 10],
+    len: usize,
+}
+
+impl Case {
+    fn new(class: Class, key: usize, at: u64, text: &str) -> Self {
+        let mut input = [0u8; 10];
+        input[..text.len()].copy_from_slice(text.as_bytes());
+        Case {
+            class,
+            key,
+            at,
+            input,
+            len: text.len(),
+        }
+    }
+
+    fn input(&self) -> &str {
+        std::str::from_utf8(&self.input[..self.len]).unwrap()
+    }
+}
+
+fn samples() -> usize {
+    std::env::var("OTPCORE_CT_SAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+fn keys(rng: &mut BenchRng) -> Vec<Totp> {
+    (0..KEYS)
+        .map(|_| {
+            let mut bytes = [0u8; 20];
+            rng.fill_bytes(&mut bytes);
+            Totp::new(&Secret::from_bytes(&bytes).unwrap(), TotpConfig::default())
+        })
+        .collect()
+}
+
+fn random_class(rng: &mut BenchRng) -> Class {
+    if rng.random::<bool>() {
+        Class::Left
+    } else {
+        Class::Right
+    }
+}
+
+fn random_time(rng: &mut BenchRng) -> u64 {
+    rng.random_range(1_000_000_000..4_000_000_000u64)
+}
+
+/// The codes of every step in the window around `at`.
+fn window_codes(totp: &Totp, at: u64) -> Vec<String> {
+    let step = totp.step_at(at).unwrap();
+    (step - WINDOW.behind..=step + WINDOW.ahead)
+        .map(|s| totp.generate_step(s).to_string())
+        .collect()
+}
+
+/// The expected code with the digit at `position` changed, so that no step in
+/// the window matches; `None` if that is impossible for this draw.
+fn wrong_digit(rng: &mut BenchRng, totp: &Totp, at: u64, position: usize) -> Option<String> {
+    let codes = window_codes(totp, at);
+    let mut digits = totp.generate_at(at).unwrap().to_string().into_bytes();
+    let old = digits[position] - b'0';
+    digits[position] = b'0' + (old + rng.random_range(1..10u8)) % 10;
+    let wrong = String::from_utf8(digits).unwrap();
+    (!codes.contains(&wrong)).then_some(wrong)
+}
+
+/// Time every case with otpcore's verifier, or the leaky fixture.
+fn time(runner: &mut CtRunner, totps: &[Totp], cases: &[Case], use_leaky: bool) {
+    for case in cases {
+        let totp = &totps[case.key];
+        let (input, at) = (case.input(), case.at);
+        if use_leaky {
+            runner.run_one(case.class, || leaky::verify_at(totp, input, at, WINDOW));
+        } else {
+            runner.run_one(case.class, || totp.verify_at(input, at, WINDOW, None));
+        }
+    }
+}
+
+/// Time every case inside a batch of [`BATCH`] requests: the case's request at
+/// position `key % BATCH`, fixed wrong codes for fixed keys in the other slots.
+fn time_batch(runner: &mut CtRunner, rng: &mut BenchRng, totps: &[Totp], cases: &[Case]) {
+    let fillers: Vec<(usize, u64, String)> = (0..BATCH)
+        .map(|_| {
+            let key = rng.random_range(0..totps.len());
+            let at = random_time(rng);
+            loop {
+                let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+                if !window_codes(&totps[key], at).contains(&wrong) {
+                    break (key, at, wrong);
+                }
+            }
+        })
+        .collect();
+    let mut requests: Vec<VerifyRequest<'_>> = fillers
+        .iter()
+        .map(|(key, at, code)| VerifyRequest::totp(&totps[*key], code, *at, WINDOW, None))
+        .collect();
+    let results = std::cell::RefCell::new([Ok(Match { step: 0, offset: 0 }); BATCH]);
+    for case in cases {
+        let position = case.key % BATCH;
+        requests[position] =
+            VerifyRequest::totp(&totps[case.key], case.input(), case.at, WINDOW, None);
+        // The results stay where `verify_batch` wrote them. Returning them from the
+        // closure would copy them inside the timed region, and that copy is a read
+        // of just-stored `Ok`/`Err` values whose store-to-load forwarding differs
+        // by variant: the caller's reading of the outcome, not the verification.
+        runner.run_one(case.class, || {
+            verify_batch(&requests, &mut results.borrow_mut()[..])
+        });
+        let (key, at, code) = &fillers[position];
+        requests[position] = VerifyRequest::totp(&totps[*key], code, *at, WINDOW, None);
+    }
+}
+
+/// Draws cases: a random class per sample, then `make` for that class until it
+/// gives an input.
+fn draw(
+    rng: &mut BenchRng,
+    totps: &[Totp],
+    make: impl Fn(&mut BenchRng, &Totp, u64, Class) -> Option<String>,
+) -> Vec<Case> {
+    (0..samples())
+        .map(|_| {
+            let class = random_class(rng);
+            loop {
+                let key = rng.random_range(0..totps.len());
+                let at = random_time(rng);
+                if let Some(input) = make(rng, &totps[key], at, class) {
+                    break Case::new(class, key, at, &input);
+                }
+            }
+        })
+        .collect()
+}
+
+type CaseMaker = fn(&mut BenchRng, &Totp, u64, Class) -> Option<String>;
+
+/// Case makers, one per class pair: the input for `class` at `(totp, at)`, or
+/// `None` if this draw cannot give one.
+fn first_or_last_digit_wrong(
+    rng: &mut BenchRng,
+    totp: &Totp,
+    at: u64,
+    class: Class,
+) -> Option<String> {
+    let position = match class {
+        Class::Left => 0,
+        Class::Right => 5,
+    };
+    wrong_digit(rng, totp, at, position)
+}
+
+fn behind_or_ahead(_: &mut BenchRng, totp: &Totp, at: u64, class: Class) -> Option<String> {
+    let codes = window_codes(totp, at);
+    let (behind, ahead) = (&codes[0], &codes[2]);
+    // A code that occurs twice in the window would belong to both classes.
+    if codes.iter().filter(|c| *c == behind || *c == ahead).count() != 2 {
+        return None;
+    }
+    Some(match class {
+        Class::Left => behind.clone(),
+        Class::Right => ahead.clone(),
+    })
+}
+
+fn correct_or_wrong(rng: &mut BenchRng, totp: &Totp, at: u64, class: Class) -> Option<String> {
+    match class {
+        Class::Left => Some(totp.generate_at(at).unwrap().to_string()),
+        Class::Right => {
+            let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+            (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
+        }
+    }
+}
+
+fn first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, first_or_last_digit_wrong);
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, behind_or_ahead);
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, correct_or_wrong);
+    time(runner, &totps, &cases, use_leaky);
+}
+
+fn small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
+    let totps = keys(rng);
+    // Codes below 1000 are one draw in a thousand: find pools of times first, then
+    // draw the samples from them. Every key has as many times in each pool, so the
+    // two classes differ in the code only, not in which key objects they use.
+    const PER_KEY: usize = 32;
+    let (mut small, mut large) = (Vec::new(), Vec::new());
+    for (key, totp) in totps.iter().enumerate() {
+        let (mut s, mut l) = (0, 0);
+        while s < PER_KEY || l < PER_KEY {
+            let at = random_time(rng);
+            let value = totp.generate_at(at).unwrap().value();
+            if value < 1_000 && s < PER_KEY {
+                small.push((key, at));
+                s += 1;
+            } else if value >= 900_000 && l < PER_KEY {
+                large.push((key, at));
+                l += 1;
+            }
+        }
+    }
+    let cases: Vec<Case> = (0..samples())
+        .map(|_| {
+            let class = random_class(rng);
+            let pool = match class {
+                Class::Left => &small,
+                Class::Right => &large,
+            };
+            let (key, at) = pool[rng.random_range(0..pool.len())];
+            let input = totps[key].generate_at(at).unwrap().to_string();
+            Case::new(class, key, at, &input)
+        })
+        .collect();
+    time(runner, &totps, &cases, use_leaky);
+}
+
+/// The null control: both classes are random wrong codes, so `|t|` here is the
+/// harness's own noise level on this machine.
+fn control_wrong_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, _| {
+        let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+        (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
+    });
+    time(runner, &totps, &cases, false);
+}
+
+/// Diagnostic: both classes contain the right code for a step in the window, but
+/// `last_used` refuses it in one class (`Replayed`) and not in the other (`Ok`);
+/// and wrong vs replayed: both refused, only one with a matching step.
+fn diag_correct_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
+    diag(runner, rng, true);
+}
+fn diag_wrong_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
+    diag(runner, rng, false);
+}
+fn diag(runner: &mut CtRunner, rng: &mut BenchRng, left_correct: bool) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, class| {
+        match (class, left_correct) {
+            (Class::Left, true) | (Class::Right, _) => {
+                Some(totp.generate_at(at).unwrap().to_string())
+            }
+            (Class::Left, false) => {
+                let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+                (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
+            }
+        }
+    });
+    for case in &cases {
+        let totp = &totps[case.key];
+        let (input, at) = (case.input(), case.at);
+        let step = totp.step_at(at).unwrap();
+        let last_used = match case.class {
+            Class::Left => None,
+            Class::Right => Some(step),
+        };
+        runner.run_one(case.class, || totp.verify_at(input, at, WINDOW, last_used));
+    }
+}
+
+fn batch(runner: &mut CtRunner, rng: &mut BenchRng, make: CaseMaker) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, make);
+    time_batch(runner, rng, &totps, &cases);
+}
+fn batch_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    batch(runner, rng, correct_or_wrong);
+}
+fn batch_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    batch(runner, rng, behind_or_ahead);
+}
+fn batch_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    batch(runner, rng, first_or_last_digit_wrong);
+}
+
+fn otpcore_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    first_vs_last_digit_wrong(runner, rng, false);
+}
+fn otpcore_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    behind_vs_ahead(runner, rng, false);
+}
+fn otpcore_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    correct_vs_wrong(runner, rng, false);
+}
+fn otpcore_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
+    small_vs_large_code(runner, rng, false);
+}
+fn leaky_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    first_vs_last_digit_wrong(runner, rng, true);
+}
+fn leaky_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    behind_vs_ahead(runner, rng, true);
+}
+fn leaky_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    correct_vs_wrong(runner, rng, true);
+}
+fn leaky_small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng) {
+    small_vs_large_code(runner, rng, true);
+}
+
+ctbench_main!(
+    control_wrong_vs_wrong,
+    batch_correct_vs_wrong,
+    batch_behind_vs_ahead,
+    batch_first_vs_last_digit_wrong,
+    diag_correct_vs_replayed,
+    diag_wrong_vs_replayed,
+    otpcore_first_vs_last_digit_wrong,
+    otpcore_behind_vs_ahead,
+    otpcore_correct_vs_wrong,
+    otpcore_small_vs_large_code,
+    otpcore_resync_correct_vs_wrong,
+    otpcore_resync_behind_vs_ahead,
+    otpcore_resync_wrong_vs_replayed,
+    leaky_first_vs_last_digit_wrong,
+    leaky_behind_vs_ahead,
+    leaky_correct_vs_wrong,
+    leaky_small_vs_large_code
+);
