@@ -52,7 +52,7 @@ uniffi::setup_scaffolding!();
 
 /// Wipes every freed block, so no buffer that carried a secret (a `RustBuffer`
 /// freed by the foreign side included) is released with its contents. The unit
-/// tests install their own (`wipe_tests`).
+/// tests install their own (`wipe::tests`).
 #[cfg(not(test))]
 #[global_allocator]
 static ALLOCATOR: WipeOnFree<std::alloc::System> = WipeOnFree(std::alloc::System);
@@ -65,8 +65,6 @@ mod secret;
 mod stateful;
 mod uri;
 mod wipe;
-#[cfg(test)]
-mod wipe_tests;
 
 pub use enroll::{import_migration, MigrationBatch, Steam};
 pub use error::OtpError;

@@ -367,5 +367,4 @@ impl From<StoreError> for OtpError {
 }
 
 #[cfg(test)]
-#[path = "stateful_tests.rs"]
 mod tests;

@@ -57,3 +57,6 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for WipeOnFree<A> {
         unsafe { self.0.dealloc(ptr, layout) }
     }
 }
+
+#[cfg(test)]
+mod tests;
