@@ -252,3 +252,62 @@ fn blocking_path_locks_out_and_resets() {
     ));
     assert_eq!(guard.state_blocking(&id).unwrap().failures, 0);
 }
+
+/// Input errors finish before the store is touched, through both drivers: no
+/// entry is created, no failure counted.
+#[test]
+fn input_errors_never_reach_the_store() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let at = 1_700_000_000;
+    let totp = Totp::new(&secret(), TotpConfig::default());
+    let future = Totp::new(
+        &secret(),
+        TotpConfig {
+            t0: at + 1000,
+            ..TotpConfig::default()
+        },
+    );
+    let hotp = Hotp::new(&secret(), HotpConfig::default());
+    let id = CredentialId::new("input").unwrap();
+    let right = hotp.generate(0).to_string();
+    let guard = Guard::new(MemoryStore::with_shards(1), config()).unwrap();
+    let outcomes = [
+        guard.verify_totp_blocking(&id, &totp, "12345", at),
+        guard.verify_totp_blocking(&id, &future, &totp.generate_at(at).unwrap().to_string(), at),
+        guard.verify_hotp_blocking(&id, &hotp, "abcdef", at),
+        guard.resync_hotp_blocking(&id, &hotp, &right, "1234567", at),
+        runtime.block_on(guard.verify_totp(&id, &totp, "12345", at)),
+        runtime.block_on(guard.verify_totp(&id, &future, "123456", at)),
+        runtime.block_on(guard.verify_hotp(&id, &hotp, "abcdef", at)),
+        runtime.block_on(guard.resync_hotp(&id, &hotp, "12", &right, at)),
+    ];
+    for (i, outcome) in outcomes.iter().enumerate() {
+        assert!(matches!(outcome, Outcome::Rejected(_)), "{i}: {outcome:?}");
+    }
+    assert!(guard.store().is_empty().unwrap());
+}
+
+/// `remove_blocking` forgets everything: the used code is fresh again, as
+/// after a re-enrolment.
+#[test]
+fn remove_blocking_forgets_the_credential() {
+    let guard = Guard::new(MemoryStore::with_shards(1), config()).unwrap();
+    let totp = Totp::new(&secret(), TotpConfig::default());
+    let id = CredentialId::new("removed").unwrap();
+    let at = 1_700_000_000;
+    let code = totp.generate_at(at).unwrap().to_string();
+    assert!(matches!(
+        guard.verify_totp_blocking(&id, &totp, &code, at),
+        Outcome::Accepted(_)
+    ));
+    assert_eq!(guard.state_blocking(&id).unwrap().last_step, Some(at / 30));
+    guard.remove_blocking(&id).unwrap();
+    assert_eq!(guard.state_blocking(&id).unwrap(), Default::default());
+    assert!(guard.store().is_empty().unwrap());
+    assert!(matches!(
+        guard.verify_totp_blocking(&id, &totp, &code, at),
+        Outcome::Accepted(_)
+    ));
+}

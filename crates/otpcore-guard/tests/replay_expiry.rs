@@ -25,15 +25,8 @@ enum Driver {
     Blocking,
 }
 
-fn block_on<F: core::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
 impl Driver {
-    fn totp(
+    async fn totp(
         self,
         g: &Guard<MemoryStore>,
         c: &CredentialId,
@@ -42,12 +35,12 @@ impl Driver {
         at: u64,
     ) -> Outcome {
         match self {
-            Driver::Async => block_on(g.verify_totp(c, t, code, at)),
+            Driver::Async => g.verify_totp(c, t, code, at).await,
             Driver::Blocking => g.verify_totp_blocking(c, t, code, at),
         }
     }
 
-    fn hotp(
+    async fn hotp(
         self,
         g: &Guard<MemoryStore>,
         c: &CredentialId,
@@ -56,7 +49,7 @@ impl Driver {
         at: u64,
     ) -> Outcome {
         match self {
-            Driver::Async => block_on(g.verify_hotp(c, h, code, at)),
+            Driver::Async => g.verify_hotp(c, h, code, at).await,
             Driver::Blocking => g.verify_hotp_blocking(c, h, code, at),
         }
     }
@@ -79,12 +72,12 @@ fn real_now() -> u64 {
 
 /// A guard over a one-shard store, the TOTP, the time and the code the victim
 /// logged in with (already accepted once).
-fn victim_logged_in(driver: Driver) -> (Guard<MemoryStore>, Totp, u64, String) {
+async fn victim_logged_in(driver: Driver) -> (Guard<MemoryStore>, Totp, u64, String) {
     let guard = Guard::new(MemoryStore::with_shards(1), GuardConfig::default()).unwrap();
     let totp = Totp::new(&secret(), TotpConfig::default());
     let t = real_now();
     let code = totp.generate_at(t).unwrap().to_string();
-    let first = driver.totp(&guard, &id("victim"), &totp, &code, t);
+    let first = driver.totp(&guard, &id("victim"), &totp, &code, t).await;
     assert!(
         matches!(first, Outcome::Accepted(_)),
         "{driver:?}: {first:?}"
@@ -92,72 +85,80 @@ fn victim_logged_in(driver: Driver) -> (Guard<MemoryStore>, Totp, u64, String) {
     (guard, totp, t, code)
 }
 
-fn assert_still_replayed(
+async fn assert_still_replayed(
     driver: Driver,
     guard: &Guard<MemoryStore>,
     totp: &Totp,
     t: u64,
     code: &str,
 ) {
-    let again = driver.totp(guard, &id("victim"), totp, code, t.saturating_add(1));
+    let again = driver
+        .totp(guard, &id("victim"), totp, code, t.saturating_add(1))
+        .await;
     assert!(
         matches!(again, Outcome::Replayed),
         "{driver:?}: the victim's used code came back as {again:?}"
     );
 }
 
-fn hotp_at_in_milliseconds_does_not_expire_other_totp_records(driver: Driver) {
+async fn hotp_at_in_milliseconds_does_not_expire_other_totp_records(driver: Driver) {
     {
-        let (guard, totp, t, code) = victim_logged_in(driver);
+        let (guard, totp, t, code) = victim_logged_in(driver).await;
         let hotp = Hotp::new(&secret(), HotpConfig::default());
         let first = hotp.generate(0).to_string();
         for i in 0..OTHERS {
             let at_ms = t.saturating_mul(1000);
-            let outcome = driver.hotp(&guard, &id(&format!("hotp{i}")), &hotp, &first, at_ms);
+            let outcome = driver
+                .hotp(&guard, &id(&format!("hotp{i}")), &hotp, &first, at_ms)
+                .await;
             assert!(matches!(outcome, Outcome::Accepted(_)), "{outcome:?}");
         }
-        assert_still_replayed(driver, &guard, &totp, t, &code);
+        assert_still_replayed(driver, &guard, &totp, t, &code).await;
     }
 }
 
-fn forward_clock_step_does_not_expire_other_totp_records(driver: Driver) {
+async fn forward_clock_step_does_not_expire_other_totp_records(driver: Driver) {
     {
-        let (guard, totp, t, code) = victim_logged_in(driver);
+        let (guard, totp, t, code) = victim_logged_in(driver).await;
         let stepped = t.saturating_add(STEP_FORWARD);
         let theirs = totp.generate_at(stepped).unwrap().to_string();
         for i in 0..OTHERS {
-            let outcome = driver.totp(&guard, &id(&format!("user{i}")), &totp, &theirs, stepped);
+            let outcome = driver
+                .totp(&guard, &id(&format!("user{i}")), &totp, &theirs, stepped)
+                .await;
             assert!(matches!(outcome, Outcome::Accepted(_)), "{outcome:?}");
         }
         // The clock is back: the victim's code is still inside its window.
-        assert_still_replayed(driver, &guard, &totp, t, &code);
+        assert_still_replayed(driver, &guard, &totp, t, &code).await;
     }
 }
 
-fn purge_expired_with_a_future_time_keeps_records_still_in_their_window(driver: Driver) {
+async fn purge_expired_with_a_future_time_keeps_records_still_in_their_window(driver: Driver) {
     {
-        let (guard, totp, t, code) = victim_logged_in(driver);
+        let (guard, totp, t, code) = victim_logged_in(driver).await;
         guard
             .store()
             .purge_expired(t.saturating_add(STEP_FORWARD))
             .unwrap();
-        assert_still_replayed(driver, &guard, &totp, t, &code);
+        assert_still_replayed(driver, &guard, &totp, t, &code).await;
         guard.store().purge_expired(u64::MAX).unwrap();
-        assert_still_replayed(driver, &guard, &totp, t, &code);
+        assert_still_replayed(driver, &guard, &totp, t, &code).await;
     }
 }
 
 /// One test per scenario and driver, so each failure is reported on its own.
+/// Both run on tokio's current-thread runtime; the blocking driver never
+/// awaits, so it runs there as it would on any thread.
 macro_rules! through_both_drivers {
     ($($scenario:ident => $async_test:ident, $blocking_test:ident;)*) => {$(
-        #[test]
-        fn $async_test() {
-            $scenario(Driver::Async);
+        #[tokio::test(flavor = "current_thread")]
+        async fn $async_test() {
+            $scenario(Driver::Async).await;
         }
 
-        #[test]
-        fn $blocking_test() {
-            $scenario(Driver::Blocking);
+        #[tokio::test(flavor = "current_thread")]
+        async fn $blocking_test() {
+            $scenario(Driver::Blocking).await;
         }
     )*};
 }

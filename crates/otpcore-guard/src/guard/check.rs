@@ -1,13 +1,14 @@
-//! The store-free middle of every verification, split around its store
-//! operations so that one driver per kind of storage runs them all: the async
-//! driver over any [`Store`](crate::store::Store) (`Guard::run`), and the
-//! synchronous one over an in-memory entry held under its lock
-//! (`Guard::run_locked`, in `blocking.rs`).
+//! The store-free middle of every verification: the checks on the input
+//! alone, and the decision to run on the state that `begin` returns. The
+//! verification of `machine.rs` runs the decision; the drivers that pump it
+//! (`Guard::run` over any [`Store`](crate::store::Store), `Guard::run_locked`
+//! over an in-memory entry held under its lock) never look inside.
 
 use crate::store::{Advance, State};
 use otpcore::{Code, Hotp, Match, Totp, VerifyError, Window};
 
-use super::{GuardConfig, Outcome};
+use super::config::GuardConfig;
+use super::outcome::Outcome;
 
 /// What the verification found, given the stored state: a match and the record
 /// to compare-and-set, or why not.

@@ -4,72 +4,16 @@
 mod blocking;
 mod check;
 mod config;
-
-use core::fmt;
-use core::time::Duration;
+mod machine;
+mod outcome;
 
 pub use config::{ConfigError, GuardConfig, ThrottlePolicy};
+pub use outcome::Outcome;
 
-use crate::store::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError};
+use crate::store::{CredentialId, State, Store, StoreError};
 use check::Decision;
-use otpcore::{Hotp, Match, Totp, VerifyError};
-
-/// The result of a stateful verification.
-///
-/// Only [`Outcome::Accepted`] lets the user in; everything else is a refusal.
-#[must_use = "only `Outcome::Accepted` means the code may be accepted"]
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum Outcome {
-    /// The code is right and its step was recorded before anyone else's: accept.
-    /// `Match::offset` is relative to the server's clock (TOTP) or the expected
-    /// counter (HOTP).
-    Accepted(Match),
-    /// The code is wrong or malformed (never [`VerifyError::Replayed`]: that is
-    /// [`Outcome::Replayed`]).
-    Rejected(VerifyError),
-    /// The code is right but its step was already used — by an earlier login or by
-    /// a concurrent request that won the race (RFC 6238 §5.2).
-    Replayed,
-    /// Too many consecutive failures; no code was checked.
-    Throttled {
-        /// How long until the next attempt may be made; `None` for a hard
-        /// lockout, lifted only by [`Guard::reset`].
-        retry_after: Option<Duration>,
-    },
-    /// The store could not be read or written, so nothing was accepted.
-    StoreUnavailable(StoreError),
-}
-
-impl Outcome {
-    /// The match, if the code was accepted.
-    #[must_use]
-    pub fn accepted(&self) -> Option<Match> {
-        match self {
-            Outcome::Accepted(m) => Some(*m),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Outcome::Accepted(_) => f.write_str("code accepted"),
-            Outcome::Rejected(e) => write!(f, "code rejected: {e}"),
-            Outcome::Replayed => f.write_str("code was already used"),
-            Outcome::Throttled {
-                retry_after: Some(d),
-            } => {
-                write!(f, "too many failures; retry in {} s", d.as_secs())
-            }
-            Outcome::Throttled { retry_after: None } => {
-                f.write_str("too many failures; locked until reset")
-            }
-            Outcome::StoreUnavailable(e) => write!(f, "verification unavailable: {e}"),
-        }
-    }
-}
+use machine::{Action, Event, Verification};
+use otpcore::{Hotp, Totp};
 
 /// A stateful verifier: wraps a [`Store`] shared by every server and enforces,
 /// per credential, in this order:
@@ -226,83 +170,29 @@ impl<S: Store> Guard<S> {
         self.store.load(credential).await
     }
 
-    /// The async driver: the input checks, then `begin`, the verification, and
-    /// the compare-and-set or refund, each one store operation.
+    /// The async driver: pumps the verification of `machine.rs`, one store
+    /// operation per action (`begin`, then the compare-and-set or the refund);
+    /// it decides nothing itself.
     async fn run(
         &self,
         credential: &CredentialId,
         at: u64,
         check: Result<impl FnOnce(State) -> Decision, Outcome>,
     ) -> Outcome {
-        let decide = match check {
-            Ok(decide) => decide,
-            Err(outcome) => return outcome,
-        };
-        let begun = self
-            .store
-            .begin(credential, at, &self.config.throttle)
-            .await;
-        let state = match opened(begun) {
-            Ok(state) => state,
-            Err(outcome) => return outcome,
-        };
-        match settle(decide(state)) {
-            Settle::Done(outcome) => outcome,
-            Settle::Advance(m, advance) => {
-                match won(m, self.store.advance(credential, advance).await) {
-                    Some(outcome) => outcome,
-                    None => refunded(self.store.refund(credential).await),
+        let store = &self.store;
+        let (mut verification, mut action) = Verification::start(check, at);
+        loop {
+            let event = match action {
+                Action::Begin { now } => {
+                    Event::Begun(store.begin(credential, now, &self.config.throttle).await)
                 }
-            }
-            Settle::Refund => refunded(self.store.refund(credential).await),
+                Action::Advance(advance) => {
+                    Event::Advanced(store.advance(credential, advance).await)
+                }
+                Action::Refund => Event::Refunded(store.refund(credential).await),
+                Action::Finish(outcome) => return outcome,
+            };
+            action = verification.on(event);
         }
-    }
-}
-
-/// Step 1's result: the state to verify against, or the refusal.
-fn opened(begun: Result<Gate, StoreError>) -> Result<State, Outcome> {
-    match begun {
-        Ok(Gate::Open(state)) => Ok(state),
-        Ok(Gate::Throttled { retry_after }) => Err(Outcome::Throttled {
-            retry_after: retry_after.map(Duration::from_secs),
-        }),
-        Err(e) => Err(Outcome::StoreUnavailable(e)),
-    }
-}
-
-/// Steps 3 and 4, as the store operation each outcome needs.
-enum Settle {
-    /// Compare-and-set the step.
-    Advance(Match, Advance),
-    /// Give back the failure `begin` counted: the code was right but used.
-    Refund,
-    /// A miss: `begin` already counted it.
-    Done(Outcome),
-}
-
-fn settle(decision: Decision) -> Settle {
-    match decision {
-        Ok((m, advance)) => Settle::Advance(m, advance),
-        Err(VerifyError::Replayed) => Settle::Refund,
-        Err(e) => Settle::Done(Outcome::Rejected(e)),
-    }
-}
-
-/// The compare-and-set's result: accepted, failed closed, or lost (`None`: a
-/// concurrent request recorded the step first, so refund and report a replay).
-fn won(m: Match, advanced: Result<Advanced, StoreError>) -> Option<Outcome> {
-    match advanced {
-        Ok(Advanced::Won) => Some(Outcome::Accepted(m)),
-        Ok(Advanced::Lost) => None,
-        // Whether or not the write landed, this request is not accepted.
-        Err(e) => Some(Outcome::StoreUnavailable(e)),
-    }
-}
-
-fn refunded(refund: Result<(), StoreError>) -> Outcome {
-    match refund {
-        Ok(()) => Outcome::Replayed,
-        // The failure stays counted: erring towards throttling is safe.
-        Err(e) => Outcome::StoreUnavailable(e),
     }
 }

@@ -267,13 +267,21 @@ impl MemoryStore {
         Ok(())
     }
 
-    fn remove_now(&self, credential: &CredentialId) -> Result<(), StoreError> {
+    /// [`Store::reset`], synchronously (the `Store` method wraps it in a ready
+    /// future; the blocking [`Guard`](crate::Guard) methods call it directly).
+    pub(crate) fn reset_now(&self, credential: &CredentialId) -> Result<(), StoreError> {
+        self.update(credential, Entry::reset)
+    }
+
+    /// [`Store::remove`], synchronously (as [`MemoryStore::reset_now`]).
+    pub(crate) fn remove_now(&self, credential: &CredentialId) -> Result<(), StoreError> {
         let (mut shard, key) = self.shard(credential)?;
         shard.remove(key);
         Ok(())
     }
 
-    fn load_now(&self, credential: &CredentialId) -> Result<State, StoreError> {
+    /// [`Store::load`], synchronously (as [`MemoryStore::reset_now`]).
+    pub(crate) fn load_now(&self, credential: &CredentialId) -> Result<State, StoreError> {
         let (shard, key) = self.shard(credential)?;
         Ok(shard.get(key).map(Entry::state).unwrap_or_default())
     }
@@ -331,7 +339,7 @@ impl Store for MemoryStore {
         &self,
         credential: &CredentialId,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        ready(self.update(credential, Entry::reset))
+        ready(self.reset_now(credential))
     }
 
     fn remove(

@@ -1,0 +1,158 @@
+//! The sans-I/O verification: every decision a [`Guard`](super::Guard) makes
+//! about one code, as a state machine that takes the store's answers
+//! ([`Event`]) and returns the next store operation ([`Action`]). It holds no
+//! store, lock, future or clock, so one copy of the decisions serves every
+//! driver: the async one over any [`Store`](crate::store::Store)
+//! (`Guard::run`, in `mod.rs`) and the synchronous one over an in-memory entry
+//! held under its shard's lock (`Guard::run_locked`, in `blocking.rs`).
+//!
+//! | phase | event | action (next phase) |
+//! |---|---|---|
+//! | `start` | input check `Err(o)` / `Ok(d)` | `Finish(o)` / `Begin` (`AwaitBegin(d)`) |
+//! | `AwaitBegin(d)` | `Begun(Ok(Open(s)))` | `d(s)`: `Ok((m, a))` → `Advance(a)` (`AwaitAdvance(m)`); `Err(Replayed)` → `Refund` (`AwaitRefund`); `Err(e)` → `Finish(Rejected(e))` |
+//! | `AwaitBegin(d)` | `Begun(Ok(Throttled { r }))` / `Begun(Err(e))` | `Finish(Throttled { r })` (`r` seconds) / `Finish(StoreUnavailable(e))` |
+//! | `AwaitAdvance(m)` | `Advanced(Ok(Won))` / `Ok(Lost)` / `Err(e)` | `Finish(Accepted(m))` / `Refund` (`AwaitRefund`) / `Finish(StoreUnavailable(e))` |
+//! | `AwaitRefund` | `Refunded(Ok(()))` / `Refunded(Err(e))` | `Finish(Replayed)` / `Finish(StoreUnavailable(e))` |
+//! | any other pair, `Finished` included | | `Finish(StoreUnavailable(InvalidData))` |
+//!
+//! Every `Finish` leaves the machine `Finished`.
+//!
+//! # Security
+//! Fails closed: a store error, and any event the phase does not expect (a
+//! driver bug), finishes with [`Outcome::StoreUnavailable`]; nothing here
+//! panics. Only `Advanced(Ok(Won))` in `AwaitAdvance` accepts.
+
+use core::mem;
+use core::time::Duration;
+
+use super::check::Decision;
+use super::outcome::Outcome;
+use crate::store::{Advance, Advanced, Gate, State, StoreError, StoreErrorKind};
+use otpcore::{Match, VerifyError};
+
+/// The driver's next move.
+#[derive(Debug)]
+pub(crate) enum Action {
+    /// Call [`Store::begin`](crate::store::Store::begin) at `now` with the
+    /// guard's throttle policy; answer with [`Event::Begun`].
+    Begin { now: u64 },
+    /// Call [`Store::advance`](crate::store::Store::advance); answer with
+    /// [`Event::Advanced`].
+    Advance(Advance),
+    /// Call [`Store::refund`](crate::store::Store::refund); answer with
+    /// [`Event::Refunded`].
+    Refund,
+    /// The verification is over: return this.
+    Finish(Outcome),
+}
+
+/// The store's answer to the last [`Action`].
+#[derive(Debug)]
+pub(crate) enum Event {
+    Begun(Result<Gate, StoreError>),
+    Advanced(Result<Advanced, StoreError>),
+    Refunded(Result<(), StoreError>),
+}
+
+/// One verification in progress. `D` is the decision built by the input
+/// checks in `check.rs`, run on the state that `begin` returns.
+pub(crate) struct Verification<D> {
+    phase: Phase<D>,
+}
+
+enum Phase<D> {
+    /// `begin` was asked for; the decision waits for its state.
+    AwaitBegin(D),
+    /// The code matched; the compare-and-set of its step was asked for.
+    AwaitAdvance(Match),
+    /// The code was right but used; the refund of its failure was asked for.
+    AwaitRefund,
+    /// An outcome was returned; every further event is unexpected.
+    Finished,
+}
+
+impl<D: FnOnce(State) -> Decision> Verification<D> {
+    /// Starts a verification whose input checks gave `check`: input errors
+    /// finish at once, before the store is touched; otherwise the first move
+    /// is `begin` at `now`.
+    pub(crate) fn start(check: Result<D, Outcome>, now: u64) -> (Self, Action) {
+        let (phase, action) = match check {
+            Ok(decide) => (Phase::AwaitBegin(decide), Action::Begin { now }),
+            Err(outcome) => finish(outcome),
+        };
+        (Verification { phase }, action)
+    }
+
+    /// The next move, given the store's answer to the last one.
+    pub(crate) fn on(&mut self, event: Event) -> Action {
+        let (phase, action) = match (mem::replace(&mut self.phase, Phase::Finished), event) {
+            (Phase::AwaitBegin(decide), Event::Begun(begun)) => match opened(begun) {
+                Ok(state) => settle(decide(state)),
+                Err(outcome) => finish(outcome),
+            },
+            (Phase::AwaitAdvance(m), Event::Advanced(advanced)) => match won(m, advanced) {
+                Some(outcome) => finish(outcome),
+                None => refund(),
+            },
+            (Phase::AwaitRefund, Event::Refunded(refund)) => finish(refunded(refund)),
+            // A driver bug: answer with nothing that could accept.
+            _ => finish(Outcome::StoreUnavailable(StoreError::kind_only(
+                StoreErrorKind::InvalidData,
+            ))),
+        };
+        self.phase = phase;
+        action
+    }
+}
+
+fn finish<D>(outcome: Outcome) -> (Phase<D>, Action) {
+    (Phase::Finished, Action::Finish(outcome))
+}
+
+fn refund<D>() -> (Phase<D>, Action) {
+    (Phase::AwaitRefund, Action::Refund)
+}
+
+/// `begin`'s answer: the state to verify against, or the refusal.
+fn opened(begun: Result<Gate, StoreError>) -> Result<State, Outcome> {
+    match begun {
+        Ok(Gate::Open(state)) => Ok(state),
+        Ok(Gate::Throttled { retry_after }) => Err(Outcome::Throttled {
+            retry_after: retry_after.map(Duration::from_secs),
+        }),
+        Err(e) => Err(Outcome::StoreUnavailable(e)),
+    }
+}
+
+/// The decision, as the store operation it needs: compare-and-set the matched
+/// step; give back the failure `begin` counted (the code was right but used);
+/// or nothing, for a miss (`begin` already counted it).
+fn settle<D>(decision: Decision) -> (Phase<D>, Action) {
+    match decision {
+        Ok((m, advance)) => (Phase::AwaitAdvance(m), Action::Advance(advance)),
+        Err(VerifyError::Replayed) => refund(),
+        Err(e) => finish(Outcome::Rejected(e)),
+    }
+}
+
+/// The compare-and-set's result: accepted, failed closed, or lost (`None`: a
+/// concurrent request recorded the step first, so refund and report a replay).
+fn won(m: Match, advanced: Result<Advanced, StoreError>) -> Option<Outcome> {
+    match advanced {
+        Ok(Advanced::Won) => Some(Outcome::Accepted(m)),
+        Ok(Advanced::Lost) => None,
+        // Whether or not the write landed, this request is not accepted.
+        Err(e) => Some(Outcome::StoreUnavailable(e)),
+    }
+}
+
+fn refunded(refund: Result<(), StoreError>) -> Outcome {
+    match refund {
+        Ok(()) => Outcome::Replayed,
+        // The failure stays counted: erring towards throttling is safe.
+        Err(e) => Outcome::StoreUnavailable(e),
+    }
+}
+
+#[cfg(test)]
+mod tests;
