@@ -4,7 +4,7 @@
 //! store, lock, future or clock, so one copy of the decisions serves every
 //! driver: the async one over any [`Store`](crate::store::Store)
 //! (`Guard::run`, in `mod.rs`) and the synchronous one over an in-memory entry
-//! held under its shard's lock (`Guard::run_locked`, in `blocking.rs`).
+//! held under its shard's lock (`Guard::run_locked`, in `sync_driver.rs`).
 //!
 //! | phase | event | action (next phase) |
 //! |---|---|---|

@@ -1,11 +1,11 @@
 //! [`Guard`]: stateful verification on top of a [`Store`] — replay protection,
 //! throttling, drift tracking and HOTP counters.
 
-mod blocking;
 mod check;
 mod config;
 mod machine;
 mod outcome;
+mod sync_driver;
 
 pub use config::{ConfigError, GuardConfig, ThrottlePolicy};
 pub use outcome::Outcome;
@@ -106,7 +106,7 @@ impl<S: Store> Guard<S> {
     /// resubmitting its code is [`Outcome::Replayed`] rather than a failure;
     /// older codes are simply wrong. `at` (unix seconds) is used for throttling
     /// only: no store expires records by it (test
-    /// `replay_expiry::*_hotp_at_in_milliseconds_keeps_other_replay_records`).
+    /// `drivers::expiry::*_hotp_at_in_milliseconds_keeps_other_replay_records`).
     ///
     /// A credential without a recorded counter starts at counter 0; use
     /// [`Guard::resync_hotp`] for tokens that have moved further.

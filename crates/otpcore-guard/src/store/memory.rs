@@ -33,7 +33,7 @@ use crate::ThrottlePolicy;
 /// (five minutes, for verifiers whose clocks run behind the store's), so no
 /// call's time — an HOTP `at` in milliseconds, a forward-stepped clock,
 /// [`MemoryStore::purge_expired`] with a future time — makes another
-/// credential's used step acceptable again (tests `replay_expiry::*`, through
+/// credential's used step acceptable again (tests `drivers::expiry::*`, through
 /// both drivers, and the Python binding's `test_replay_expiry.py`). A caller
 /// whose time runs behind only sweeps less.
 ///
@@ -182,7 +182,7 @@ impl MemoryStore {
     /// once `min(now, store clock)` reaches its expiry plus
     /// [`EXPIRY_GRACE_SECS`](super::EXPIRY_GRACE_SECS): a `now` ahead of the
     /// store's clock purges no more than the store's clock allows (test
-    /// `replay_expiry::*_purge_expired_in_the_future_keeps_replay_records`).
+    /// `drivers::expiry::*_purge_expired_in_the_future_keeps_replay_records`).
     ///
     /// # Errors
     /// [`StoreErrorKind::Poisoned`].
@@ -358,5 +358,4 @@ impl Store for MemoryStore {
 }
 
 #[cfg(test)]
-#[path = "memory_tests.rs"]
 mod tests;

@@ -21,7 +21,7 @@
 //! `RedisStore` by the later of the caller's and the Redis server's clock. A
 //! call whose time runs ahead — an HOTP `at` in milliseconds, a forward clock
 //! step, `purge_expired` with a future time — never makes another credential's
-//! used step acceptable again (tests in `tests/replay_expiry.rs` and
+//! used step acceptable again (tests in `crates/otpcore-guard/tests/drivers/expiry.rs` and
 //! `tests/store_contract.rs`).
 
 mod clock;
