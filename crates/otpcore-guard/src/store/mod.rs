@@ -21,8 +21,9 @@
 //! `RedisStore` by the later of the caller's and the Redis server's clock. A
 //! call whose time runs ahead — an HOTP `at` in milliseconds, a forward clock
 //! step, `purge_expired` with a future time — never makes another credential's
-//! used step acceptable again (tests in `crates/otpcore-guard/tests/drivers/expiry.rs` and
-//! `tests/store_contract.rs`).
+//! used step acceptable again (tests in `crates/otpcore-guard/tests/drivers/expiry.rs`,
+//! `crates/otpcore-redis/tests/redis_store/keys.rs` and
+//! `crates/otpcore-postgres/tests/postgres_store/schema.rs`).
 
 mod clock;
 mod credential;
