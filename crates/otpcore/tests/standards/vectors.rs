@@ -1,7 +1,5 @@
 //! Shared helpers for the integration tests: the vector files in `testdata/`.
 
-#![allow(dead_code)]
-
 use otpcore::{Algorithm, Secret};
 use serde_json::Value;
 

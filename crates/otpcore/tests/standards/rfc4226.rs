@@ -1,14 +1,12 @@
 //! RFC 4226 Appendix D: every HOTP value, from `tests/data/rfc4226.json`.
 
-mod common;
-
-use common::{load, secret_of, str_of, u64_of};
+use crate::vectors::{load, secret_of, str_of, u64_of};
 use otpcore::{Digits, Hotp, HotpConfig, VerifyError, Window};
 
 fn hotp() -> (Hotp, serde_json::Value) {
     let data = load("rfc4226.json");
     let config = HotpConfig {
-        algorithm: common::algorithm_of(&data),
+        algorithm: crate::vectors::algorithm_of(&data),
         digits: Digits::new(u64_of(&data, "digits") as u32).unwrap(),
     };
     (Hotp::new(&secret_of(&data), config), data)
