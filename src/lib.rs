@@ -24,6 +24,7 @@ mod batch;
 pub mod cli_io;
 mod code;
 mod code_text;
+mod format;
 #[cfg(feature = "std")]
 mod guard;
 mod hotp;
@@ -36,6 +37,7 @@ mod qr;
 mod resync;
 mod secret;
 mod steam;
+mod steam_code;
 #[cfg(feature = "std")]
 pub mod store;
 mod totp;
@@ -54,7 +56,8 @@ pub use params::{Algorithm, Digits, ParamError, Period};
 #[cfg(feature = "qr")]
 pub use qr::{Qr, QrError};
 pub use secret::{Secret, SecretError, SecretPolicy};
-pub use steam::{Steam, SteamCode};
+pub use steam::Steam;
+pub use steam_code::SteamCode;
 #[cfg(feature = "std")]
 pub use totp::unix_now;
 pub use totp::{TimeError, Totp, TotpConfig};
