@@ -15,6 +15,8 @@ use crate::{
     Algorithm, Digits, Hotp, HotpConfig, ParamError, Period, Secret, SecretError, SecretPolicy,
     Totp, TotpConfig,
 };
+// For `migration.rs`, which accepts the same percent-encoding as URIs.
+#[cfg(feature = "migration")]
 pub(crate) use params::check_percent_encoding;
 use params::{decode, number, strip_prefix_ignore_case, Params};
 
