@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CI-sized constant-time check of verification (ct/, the otpcore-ct harness: dudect
-# Welch t-test). Fails if any otpcore bench — single verification (otpcore_*),
-# HOTP resynchronisation (otpcore_resync_*) or batch (batch_*) — or the null
-# control shows |t| > 10, and also if the
+# Welch t-test). Fails if any otpcore bench — single verification (otpcore_*,
+# TOTP and Steam), HOTP resynchronisation (otpcore_resync_*) or batch (batch_*) —
+# or the null control shows |t| > 10, and also if the
 # deliberately leaky fixture's early-exit benches do NOT show |t| > 10: then the
 # harness has lost the power to see a leak and its green result would mean nothing.
 # The diag_* benches (accepted vs replayed, wrong vs replayed: classes that differ
@@ -42,8 +42,8 @@ awk -v bound="$bound" '
     n++
   }
   END {
-    if (n != 17) { printf "ct-smoke: expected 17 bench results, got %d\n", n; bad = 1 }
-    if (!bad) printf "ct-smoke: ok: otpcore |t| <= %d on every class pair, single, resync and batch; leaky fixture detected\n", bound
+    if (n != 18) { printf "ct-smoke: expected 18 bench results, got %d\n", n; bad = 1 }
+    if (!bad) printf "ct-smoke: ok: otpcore |t| <= %d on every class pair, single (TOTP, Steam), resync and batch; leaky fixture detected\n", bound
     exit bad
   }' "$log"
 }

@@ -18,14 +18,17 @@
 //! - `small_vs_large_code`: the correct code for (secret, time) pairs whose
 //!   expected code is below 1000 (three leading zeros) vs at least 900000.
 //!
+//! `otpcore_steam_correct_vs_wrong` times [`Steam::verify_at`] with the same
+//! window: the expected Steam code vs five random characters of Steam's alphabet
+//! that match no step (`correct_vs_wrong` in Steam's code format).
+//!
 //! `otpcore_resync_*` time [`Hotp::verify_consecutive`](otpcore::Hotp::verify_consecutive)
 //! (RFC 4226 §7.4 resynchronisation): accepted vs mismatch, negative vs positive
 //! offset, mismatch vs replayed; see `resync.rs`.
 //!
-//! `batch_*` time [`verify_batch`] over a batch of [`BATCH`] requests (the SIMD
-//! lanes path where the CPU has one): one request is the sample's, drawn as in the
-//! pair of the same name above; the others are the same fixed wrong codes in every
-//! sample. The sample's request sits at a position that varies with its key.
+//! `batch_*` time [`verify_batch`](otpcore::verify_batch) over a batch of 16
+//! requests, one of them drawn as in the pair of the same name above; see
+//! `batch.rs`.
 //!
 //! `control_wrong_vs_wrong` draws both classes the same way (random wrong codes):
 //! its `|t|` is the harness's own noise level. `diag_*` locate the difference that
@@ -48,12 +51,14 @@
     clippy::panic
 )]
 
+mod batch;
 mod leaky;
 mod resync;
 
+use batch::{batch_behind_vs_ahead, batch_correct_vs_wrong, batch_first_vs_last_digit_wrong};
 use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
-use otpcore::{verify_batch, Match, Secret, Totp, TotpConfig, VerifyRequest, Window};
+use otpcore::{Secret, Steam, SteamCode, Totp, TotpConfig, Window};
 use resync::{
     otpcore_resync_behind_vs_ahead, otpcore_resync_correct_vs_wrong,
     otpcore_resync_wrong_vs_replayed,
@@ -61,13 +66,12 @@ use resync::{
 
 const KEYS: usize = 64;
 const WINDOW: Window = Window::symmetric(1);
-/// Requests per timed batch: one AVX-512 group of sixteen lanes.
-const BATCH: usize = 16;
 
-/// One timed verification: which `Totp`, at what time, with what input. The input
-/// is stored inline, not as a `String`: heap strings allocated in a different
-/// order for each class (the wrong codes are drawn between temporary allocations)
-/// could sit differently in memory and give the classes different cache behaviour.
+/// One timed verification: which key (a `Totp` or a `Steam`), at what time, with
+/// what input. The input is stored inline, not as a `String`: heap strings
+/// allocated in a different order for each class (the wrong codes are drawn
+/// between temporary allocations) could sit differently in memory and give the
+/// classes different cache behaviour.
 struct Case {
     class: Class,
     key: usize,
@@ -101,13 +105,15 @@ fn samples() -> usize {
         .unwrap_or(1_000_000)
 }
 
+fn random_secret(rng: &mut BenchRng) -> Secret {
+    let mut bytes = [0u8; 20];
+    rng.fill_bytes(&mut bytes);
+    Secret::from_bytes(&bytes).unwrap()
+}
+
 fn keys(rng: &mut BenchRng) -> Vec<Totp> {
     (0..KEYS)
-        .map(|_| {
-            let mut bytes = [0u8; 20];
-            rng.fill_bytes(&mut bytes);
-            Totp::new(&Secret::from_bytes(&bytes).unwrap(), TotpConfig::default())
-        })
+        .map(|_| Totp::new(&random_secret(rng), TotpConfig::default()))
         .collect()
 }
 
@@ -155,56 +161,20 @@ fn time(runner: &mut CtRunner, totps: &[Totp], cases: &[Case], use_leaky: bool) 
     }
 }
 
-/// Time every case inside a batch of [`BATCH`] requests: the case's request at
-/// position `key % BATCH`, fixed wrong codes for fixed keys in the other slots.
-fn time_batch(runner: &mut CtRunner, rng: &mut BenchRng, totps: &[Totp], cases: &[Case]) {
-    let fillers: Vec<(usize, u64, String)> = (0..BATCH)
-        .map(|_| {
-            let key = rng.random_range(0..totps.len());
-            let at = random_time(rng);
-            loop {
-                let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
-                if !window_codes(&totps[key], at).contains(&wrong) {
-                    break (key, at, wrong);
-                }
-            }
-        })
-        .collect();
-    let mut requests: Vec<VerifyRequest<'_>> = fillers
-        .iter()
-        .map(|(key, at, code)| VerifyRequest::totp(&totps[*key], code, *at, WINDOW, None))
-        .collect();
-    let results = std::cell::RefCell::new([Ok(Match { step: 0, offset: 0 }); BATCH]);
-    for case in cases {
-        let position = case.key % BATCH;
-        requests[position] =
-            VerifyRequest::totp(&totps[case.key], case.input(), case.at, WINDOW, None);
-        // The results stay where `verify_batch` wrote them. Returning them from the
-        // closure would copy them inside the timed region, and that copy is a read
-        // of just-stored `Ok`/`Err` values whose store-to-load forwarding differs
-        // by variant: the caller's reading of the outcome, not the verification.
-        runner.run_one(case.class, || {
-            verify_batch(&requests, &mut results.borrow_mut()[..])
-        });
-        let (key, at, code) = &fillers[position];
-        requests[position] = VerifyRequest::totp(&totps[*key], code, *at, WINDOW, None);
-    }
-}
-
 /// Draws cases: a random class per sample, then `make` for that class until it
-/// gives an input.
-fn draw(
+/// gives an input. `K` is the verifier (`Totp`, `Steam`).
+fn draw<K>(
     rng: &mut BenchRng,
-    totps: &[Totp],
-    make: impl Fn(&mut BenchRng, &Totp, u64, Class) -> Option<String>,
+    keys: &[K],
+    make: impl Fn(&mut BenchRng, &K, u64, Class) -> Option<String>,
 ) -> Vec<Case> {
     (0..samples())
         .map(|_| {
             let class = random_class(rng);
             loop {
-                let key = rng.random_range(0..totps.len());
+                let key = rng.random_range(0..keys.len());
                 let at = random_time(rng);
-                if let Some(input) = make(rng, &totps[key], at, class) {
+                if let Some(input) = make(rng, &keys[key], at, class) {
                     break Case::new(class, key, at, &input);
                 }
             }
@@ -306,6 +276,33 @@ fn small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: boo
     time(runner, &totps, &cases, use_leaky);
 }
 
+/// `otpcore_steam_correct_vs_wrong`: as `otpcore_correct_vs_wrong`, with
+/// [`Steam::verify_at`]: the expected code vs a random non-matching one.
+fn otpcore_steam_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let steams: Vec<Steam> = (0..KEYS).map(|_| Steam::new(&random_secret(rng))).collect();
+    let cases = draw(rng, &steams, |rng, steam, at, class| {
+        let step = steam.step_at(at).unwrap();
+        let codes: Vec<String> = (step - WINDOW.behind..=step + WINDOW.ahead)
+            .map(|s| steam.generate_step(s).to_string())
+            .collect();
+        match class {
+            Class::Left => Some(steam.generate_step(step).to_string()),
+            Class::Right => {
+                let alphabet = SteamCode::ALPHABET.as_bytes();
+                let wrong: String = (0..SteamCode::LEN)
+                    .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
+                    .collect();
+                (!codes.contains(&wrong)).then_some(wrong)
+            }
+        }
+    });
+    for case in &cases {
+        let steam = &steams[case.key];
+        let (input, at) = (case.input(), case.at);
+        runner.run_one(case.class, || steam.verify_at(input, at, WINDOW, None));
+    }
+}
+
 /// The null control: both classes are random wrong codes, so `|t|` here is the
 /// harness's own noise level on this machine.
 fn control_wrong_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
@@ -351,21 +348,6 @@ fn diag(runner: &mut CtRunner, rng: &mut BenchRng, left_correct: bool) {
     }
 }
 
-fn batch(runner: &mut CtRunner, rng: &mut BenchRng, make: CaseMaker) {
-    let totps = keys(rng);
-    let cases = draw(rng, &totps, make);
-    time_batch(runner, rng, &totps, &cases);
-}
-fn batch_correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
-    batch(runner, rng, correct_or_wrong);
-}
-fn batch_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
-    batch(runner, rng, behind_or_ahead);
-}
-fn batch_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
-    batch(runner, rng, first_or_last_digit_wrong);
-}
-
 fn otpcore_first_vs_last_digit_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
     first_vs_last_digit_wrong(runner, rng, false);
 }
@@ -402,6 +384,7 @@ ctbench_main!(
     otpcore_behind_vs_ahead,
     otpcore_correct_vs_wrong,
     otpcore_small_vs_large_code,
+    otpcore_steam_correct_vs_wrong,
     otpcore_resync_correct_vs_wrong,
     otpcore_resync_behind_vs_ahead,
     otpcore_resync_wrong_vs_replayed,

@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use crate::format::Format;
 use crate::mac::KeyedMac;
 use crate::resync::scan_consecutive;
 use crate::verify::scan;
@@ -85,7 +86,7 @@ impl Hotp {
     ) -> Result<Match, VerifyError> {
         scan(
             &self.mac,
-            self.config.digits,
+            Format::Decimal(self.config.digits),
             input,
             counter,
             window,

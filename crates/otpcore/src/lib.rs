@@ -21,6 +21,7 @@ mod accel;
 mod batch;
 mod code;
 mod code_text;
+mod format;
 mod hotp;
 mod mac;
 #[cfg(feature = "migration")]
@@ -31,6 +32,7 @@ mod qr;
 mod resync;
 mod secret;
 mod steam;
+mod steam_code;
 mod totp;
 mod truncate;
 mod uri;
@@ -45,7 +47,8 @@ pub use params::{Algorithm, Digits, ParamError, Period};
 #[cfg(feature = "qr")]
 pub use qr::{Qr, QrError};
 pub use secret::{Secret, SecretError, SecretPolicy};
-pub use steam::{Steam, SteamCode};
+pub use steam::Steam;
+pub use steam_code::SteamCode;
 #[cfg(feature = "std")]
 pub use totp::unix_now;
 pub use totp::{TimeError, Totp, TotpConfig};

@@ -1,128 +1,15 @@
 //! [`Steam`]: Steam Guard codes, TOTP (SHA-1, 30 s) shown as five characters of
-//! Steam's 26-symbol alphabet instead of decimal digits.
+//! Steam's 26-symbol alphabet instead of decimal digits. A `Steam` is a [`Totp`]
+//! whose codes are in [`Format::Steam`]: the steps, the HMACs and the window scan
+//! are the `Totp`'s; only the code format is Steam's (`src/steam_code.rs`).
 
 use core::fmt;
 
-use crate::code_text;
-use crate::mac::KeyedMac;
-use crate::verify::scan_with;
-use crate::{Algorithm, CodeError, Match, Period, Secret, TimeError, VerifyError, Window};
-
-/// Steam's alphabet: digits and consonants without the look-alikes `0 1 A E I L O
-/// S U Z`. A code's first character is the least significant base-26 digit.
-const ALPHABET: [u8; 26] = *b"23456789BCDFGHJKMNPQRTVWXY";
-/// Characters in a Steam code.
-const LEN: u8 = 5;
-/// `26^5`: the number of distinct codes.
-const MODULUS: u32 = 11_881_376;
-
-/// A Steam Guard code: five characters of `23456789BCDFGHJKMNPQRTVWXY`.
-///
-/// ```
-/// # use otpcore::SteamCode;
-/// let code = SteamCode::parse("2tc8b")?;
-/// assert_eq!(code.to_string(), "2TC8B");
-/// # Ok::<(), otpcore::CodeError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SteamCode {
-    /// Below [`MODULUS`].
-    value: u32,
-}
-
-impl SteamCode {
-    /// The 26 symbols Steam codes use, in digit order.
-    pub const ALPHABET: &'static str = "23456789BCDFGHJKMNPQRTVWXY";
-    /// Characters per code.
-    pub const LEN: u8 = LEN;
-
-    /// The code for a 31-bit dynamically truncated HMAC value: its five least
-    /// significant base-26 digits.
-    ///
-    /// # Security
-    /// `truncated` is secret-derived; the modulus is a constant, so the compiler
-    /// emits a multiply and shift, not a `div` with operand-dependent latency.
-    pub(crate) const fn from_truncated(truncated: u32) -> Self {
-        SteamCode {
-            value: truncated % MODULUS,
-        }
-    }
-
-    /// Parses what a user typed: exactly five characters of
-    /// [`SteamCode::ALPHABET`], in any case (`"2tc8b"` is `"2TC8B"`).
-    ///
-    /// # Errors
-    /// [`CodeError::Length`] for other than five characters,
-    /// [`CodeError::InvalidCharacter`] for a character outside the alphabet
-    /// (including spaces, hyphens and the look-alikes Steam leaves out).
-    ///
-    /// # Security
-    /// Parsing branches on the input, which the person typing it already knows;
-    /// the comparison with the expected code is constant time, in
-    /// [`Steam::verify_at`].
-    pub fn parse(input: &str) -> Result<Self, CodeError> {
-        let mut value: u32 = 0;
-        let mut weight: u32 = 1;
-        let mut found: u8 = 0;
-        for byte in input.bytes() {
-            if found == LEN {
-                return Err(CodeError::Length {
-                    expected: LEN,
-                    found: LEN.saturating_add(1),
-                });
-            }
-            let upper = byte.to_ascii_uppercase();
-            let digit = (0u32..)
-                .zip(ALPHABET)
-                .find_map(|(d, symbol)| (symbol == upper).then_some(d))
-                .ok_or(CodeError::InvalidCharacter)?;
-            // Five digits below 26: at most 26^5 - 1, so nothing saturates.
-            value = value.saturating_add(digit.saturating_mul(weight));
-            weight = weight.saturating_mul(26);
-            found = found.saturating_add(1);
-        }
-        if found != LEN {
-            return Err(CodeError::Length {
-                expected: LEN,
-                found,
-            });
-        }
-        Ok(SteamCode { value })
-    }
-
-    /// The numeric value, below `26^5`: the code read as a little-endian base-26
-    /// number.
-    #[must_use]
-    pub const fn value(&self) -> u32 {
-        self.value
-    }
-
-    /// The five ASCII characters.
-    ///
-    /// # Security
-    /// A generated code is secret-derived until it is shown. `ALPHABET[digit]` would
-    /// load from an address that depends on it (a cache-timing channel), so the
-    /// shared constant-time formatter (`code_text::digits`, as for decimal
-    /// codes) computes each base-26 digit by constant-divisor arithmetic, and
-    /// `code_text::alphabet_symbol` picks its character by a branch-free select
-    /// over all 26 symbols.
-    #[must_use]
-    pub fn to_ascii(&self) -> [u8; 5] {
-        // The first character is the least significant digit, the order
-        // `digits` produces.
-        code_text::digits::<26, { LEN as usize }>(u64::from(self.value), |digit| {
-            code_text::alphabet_symbol(&ALPHABET, digit)
-        })
-    }
-}
-
-impl fmt::Display for SteamCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ascii = self.to_ascii();
-        // Every byte comes from ALPHABET, which is ASCII.
-        f.write_str(core::str::from_utf8(&ascii).map_err(|_| fmt::Error)?)
-    }
-}
+use crate::format::Format;
+use crate::{
+    Algorithm, Digits, Match, Period, Secret, SteamCode, TimeError, Totp, TotpConfig, VerifyError,
+    Window,
+};
 
 /// A Steam Guard generator and verifier for one secret: TOTP with HMAC-SHA-1, a
 /// 30-second step from the Unix epoch, and [`SteamCode`] output (what pyotp's
@@ -143,19 +30,36 @@ impl fmt::Display for SteamCode {
 /// ```
 #[derive(Clone)]
 pub struct Steam {
-    mac: KeyedMac,
+    /// SHA-1, 30 s, `t0 = 0`; its `digits` are unused (codes are
+    /// [`Format::Steam`]).
+    totp: Totp,
 }
 
 impl Steam {
     /// Steam's fixed time step.
     pub const PERIOD: Period = Period::THIRTY;
 
+    /// Steam's TOTP parameters. `digits` is never used: Steam codes are always
+    /// five characters ([`SteamCode::LEN`]).
+    const CONFIG: TotpConfig = TotpConfig {
+        algorithm: Algorithm::Sha1,
+        digits: Digits::SIX,
+        period: Self::PERIOD,
+        t0: 0,
+    };
+
     /// Keys HMAC-SHA-1 once; every later code reuses the keyed state.
     #[must_use]
     pub fn new(secret: &Secret) -> Self {
         Steam {
-            mac: KeyedMac::new(secret, Algorithm::Sha1),
+            totp: Totp::new(secret, Self::CONFIG),
         }
+    }
+
+    /// The underlying TOTP, for the batch functions: it keys the lanes and turns
+    /// times into steps.
+    pub(crate) fn totp(&self) -> &Totp {
+        &self.totp
     }
 
     /// The time step containing unix time `at`: `at / 30`. Never fails; the
@@ -164,13 +68,13 @@ impl Steam {
     /// # Errors
     /// None today (Steam's epoch is 0).
     pub fn step_at(&self, at: u64) -> Result<u64, TimeError> {
-        Ok(at / Self::PERIOD.non_zero())
+        self.totp.step_at(at)
     }
 
     /// The code for time step `step`.
     #[must_use]
     pub fn generate_step(&self, step: u64) -> SteamCode {
-        SteamCode::from_truncated(self.mac.truncated(step))
+        SteamCode::from_truncated(self.totp.keyed_mac().truncated(step))
     }
 
     /// The code at unix time `at`.
@@ -201,16 +105,8 @@ impl Steam {
         window: Window,
         last_used: Option<u64>,
     ) -> Result<Match, VerifyError> {
-        let expected = self.step_at(at)?;
-        scan_with(
-            &self.mac,
-            input,
-            |text| SteamCode::parse(text).map(|code| u64::from(code.value)),
-            |truncated| u64::from(SteamCode::from_truncated(truncated).value),
-            expected,
-            window,
-            last_used,
-        )
+        self.totp
+            .verify_step_in(Format::Steam, input, self.step_at(at)?, window, last_used)
     }
 
     /// The code now, by the system clock.
@@ -240,94 +136,5 @@ impl Steam {
 impl fmt::Debug for Steam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Steam").finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use alloc::string::ToString;
-
-    #[test]
-    fn every_value_round_trips_through_text() {
-        // Spot-check the whole range, including both ends and every digit position.
-        for value in (0..MODULUS)
-            .step_by(9_973)
-            .chain([0, 1, 25, 26, MODULUS - 1])
-        {
-            let code = SteamCode { value };
-            let text = code.to_string();
-            assert_eq!(text.len(), 5);
-            assert_eq!(SteamCode::parse(&text), Ok(code), "{text}");
-            assert_eq!(SteamCode::parse(&text.to_ascii_lowercase()), Ok(code));
-        }
-        assert_eq!(SteamCode { value: 0 }.to_string(), "22222");
-        assert_eq!(SteamCode { value: 1 }.to_string(), "32222");
-        assert_eq!(SteamCode { value: MODULUS - 1 }.to_string(), "YYYYY");
-    }
-
-    #[test]
-    fn text_equals_the_table_lookup_it_replaces() {
-        // The plain `ALPHABET[value / 26^i % 26]` reference, over every value
-        // whose lower digits roll over and a stride through the rest.
-        let reference = |mut value: u32| {
-            let mut out = [0u8; 5];
-            for slot in &mut out {
-                *slot = ALPHABET[(value % 26) as usize];
-                value /= 26;
-            }
-            out
-        };
-        for value in (0..MODULUS)
-            .step_by(7_919)
-            .chain(0..26 * 26 * 2)
-            .chain(MODULUS - 26 * 26..MODULUS)
-        {
-            assert_eq!(SteamCode { value }.to_ascii(), reference(value), "{value}");
-        }
-    }
-
-    #[test]
-    fn truncation_keeps_five_base26_digits() {
-        assert_eq!(SteamCode::from_truncated(MODULUS).value(), 0);
-        assert_eq!(
-            SteamCode::from_truncated(0x7fff_ffff).value(),
-            0x7fff_ffff % MODULUS
-        );
-    }
-
-    #[test]
-    fn rejects_malformed_input() {
-        let cases: [(&str, CodeError); 8] = [
-            (
-                "",
-                CodeError::Length {
-                    expected: 5,
-                    found: 0,
-                },
-            ),
-            (
-                "2TC8",
-                CodeError::Length {
-                    expected: 5,
-                    found: 4,
-                },
-            ),
-            (
-                "2TC8BB",
-                CodeError::Length {
-                    expected: 5,
-                    found: 6,
-                },
-            ),
-            ("2TC8A", CodeError::InvalidCharacter),
-            ("2TC80", CodeError::InvalidCharacter),
-            ("2TC 8B", CodeError::InvalidCharacter),
-            ("2TC8É", CodeError::InvalidCharacter),
-            ("12345", CodeError::InvalidCharacter),
-        ];
-        for (input, err) in cases {
-            assert_eq!(SteamCode::parse(input), Err(err), "{input:?}");
-        }
     }
 }

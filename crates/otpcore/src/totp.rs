@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use crate::format::Format;
 use crate::mac::KeyedMac;
 use crate::verify::scan;
 use crate::{Algorithm, Code, Digits, Match, Period, Secret, VerifyError, Window};
@@ -71,9 +72,14 @@ impl Totp {
         }
     }
 
-    /// The keyed HMAC, for the batch functions.
+    /// The keyed HMAC, for the batch functions and [`Steam`](crate::Steam).
     pub(crate) fn keyed_mac(&self) -> &KeyedMac {
         &self.mac
+    }
+
+    /// The format of this TOTP's own codes: decimal, `config.digits` long.
+    pub(crate) fn format(&self) -> Format {
+        Format::Decimal(self.config.digits)
     }
 
     /// The parameters.
@@ -160,14 +166,20 @@ impl Totp {
         window: Window,
         last_used: Option<u64>,
     ) -> Result<Match, VerifyError> {
-        scan(
-            &self.mac,
-            self.config.digits,
-            input,
-            centre,
-            window,
-            last_used,
-        )
+        self.verify_step_in(self.format(), input, centre, window, last_used)
+    }
+
+    /// [`Totp::verify_step`] for codes written in `format`, whatever
+    /// `config.digits` says: [`Steam`](crate::Steam) checks its codes here.
+    pub(crate) fn verify_step_in(
+        &self,
+        format: Format,
+        input: &str,
+        centre: u64,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Match, VerifyError> {
+        scan(&self.mac, format, input, centre, window, last_used)
     }
 
     /// The code now, by the system clock.

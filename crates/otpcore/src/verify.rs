@@ -1,13 +1,15 @@
-//! The constant-time window scan shared by [`Hotp`](crate::Hotp) and
-//! [`Totp`](crate::Totp): [`Window`], [`Match`], [`VerifyError`].
+//! The constant-time window scan shared by [`Hotp`](crate::Hotp),
+//! [`Totp`](crate::Totp) and [`Steam`](crate::Steam): [`Window`], [`Match`],
+//! [`VerifyError`].
 
 use core::fmt;
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 use crate::accel::MAX_LANES;
+use crate::format::Format;
 use crate::mac::KeyedMac;
-use crate::{Code, CodeError, Digits, TimeError};
+use crate::{CodeError, TimeError};
 
 /// How many steps around the expected one are accepted: `behind` older steps and
 /// `ahead` newer ones. `Window::default()` is ±1, the one step of network delay
@@ -122,13 +124,14 @@ impl From<TimeError> for VerifyError {
     }
 }
 
-/// Verifies `input` against every step in `window` around `expected`.
+/// Verifies `input`, a code in `format`, against every step in `window` around
+/// `expected`.
 ///
 /// Steps that would fall below 0 or above `u64::MAX` do not exist and are skipped
 /// (a defined result, not an error): at `expected = 0` a ±1 window has two candidates.
 pub(crate) fn scan(
     mac: &KeyedMac,
-    digits: Digits,
+    format: Format,
     input: &str,
     expected: u64,
     window: Window,
@@ -137,8 +140,8 @@ pub(crate) fn scan(
     scan_with(
         mac,
         input,
-        |text| Code::parse(text, digits).map(|code| code.value()),
-        |truncated| u64::from(digits.reduce(truncated)),
+        |text| format.parse(text),
+        |truncated| format.reduce(truncated),
         expected,
         window,
         last_used,

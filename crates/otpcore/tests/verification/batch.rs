@@ -1,6 +1,7 @@
 //! `generate_batch` / `verify_batch` against the one-at-a-time API, on random
-//! batches: mixed algorithms, digits, HOTP and TOTP, window sizes from exact to
-//! ±40 (so requests span several groups of lanes), correct, wrong, replayed and
+//! batches: mixed algorithms, digits, HOTP, TOTP and Steam (whose SHA-1 lanes
+//! mix with SHA-1 HOTP and TOTP ones), window sizes from exact to ±40 (so
+//! requests span several groups of lanes), correct, wrong, replayed and
 //! malformed codes, times before `t0`, too-large windows.
 //!
 //! On an x86-64 machine with AVX-512 this exercises the 16-lane kernels, SHA-NI
@@ -8,18 +9,26 @@
 //! directly.
 
 use otpcore::{
-    generate_batch, verify_batch, Algorithm, BatchError, Code, Digits, GenerateRequest, Hotp,
-    HotpConfig, Match, Period, Secret, TimeError, Totp, TotpConfig, VerifyError, VerifyRequest,
-    Window,
+    generate_batch, verify_batch, Algorithm, BatchError, Code, CodeError, Digits, GenerateRequest,
+    Hotp, HotpConfig, Match, Period, Secret, Steam, SteamCode, TimeError, Totp, TotpConfig,
+    VerifyError, VerifyRequest, Window,
 };
 use proptest::prelude::*;
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Hotp,
+    Totp,
+    /// Ignores `algorithm`, `digits` and `t0`: always SHA-1, 30 s, `t0 = 0`.
+    Steam,
+}
 
 #[derive(Clone, Debug)]
 struct Credential {
     key: Vec<u8>,
     algorithm: Algorithm,
     digits: u32,
-    totp: bool,
+    kind: Kind,
     t0: u64,
 }
 
@@ -31,7 +40,7 @@ struct Job {
     behind: u64,
     ahead: u64,
     /// How the input is chosen: 0 = the code of a step near `at`, 1 = random
-    /// digits, 2 = malformed.
+    /// digits (random Steam characters for Steam), 2 = malformed.
     kind: u8,
     delta: i64,
     noise: u64,
@@ -47,14 +56,14 @@ fn credential() -> impl Strategy<Value = Credential> {
             Just(Algorithm::Sha512)
         ],
         6u32..=10,
-        any::<bool>(),
+        prop_oneof![Just(Kind::Hotp), Just(Kind::Totp), Just(Kind::Steam)],
         prop_oneof![Just(0u64), Just(1_000u64)],
     )
-        .prop_map(|(key, algorithm, digits, totp, t0)| Credential {
+        .prop_map(|(key, algorithm, digits, kind, t0)| Credential {
             key,
             algorithm,
             digits,
-            totp,
+            kind,
             t0,
         })
 }
@@ -87,42 +96,69 @@ fn job(credentials: usize) -> impl Strategy<Value = Job> {
 enum Otp {
     Hotp(Hotp),
     Totp(Totp),
+    Steam(Steam),
 }
 
 fn build(c: &Credential) -> Otp {
     let secret = Secret::from_bytes(&c.key).unwrap();
     let digits = Digits::new(c.digits).unwrap();
-    if c.totp {
-        let config = TotpConfig {
-            algorithm: c.algorithm,
-            digits,
-            period: Period::new(30).unwrap(),
-            t0: c.t0,
-        };
-        Otp::Totp(Totp::new(&secret, config))
-    } else {
-        Otp::Hotp(Hotp::new(
+    match c.kind {
+        Kind::Totp => {
+            let config = TotpConfig {
+                algorithm: c.algorithm,
+                digits,
+                period: Period::new(30).unwrap(),
+                t0: c.t0,
+            };
+            Otp::Totp(Totp::new(&secret, config))
+        }
+        Kind::Hotp => Otp::Hotp(Hotp::new(
             &secret,
             HotpConfig {
                 algorithm: c.algorithm,
                 digits,
             },
-        ))
+        )),
+        Kind::Steam => Otp::Steam(Steam::new(&secret)),
     }
+}
+
+/// Five characters of Steam's alphabet, the base-26 digits of `noise`.
+fn steam_noise(mut noise: u64) -> String {
+    let alphabet = SteamCode::ALPHABET.as_bytes();
+    (0..SteamCode::LEN)
+        .map(|_| {
+            let c = char::from(alphabet[(noise % 26) as usize]);
+            noise /= 26;
+            c
+        })
+        .collect()
 }
 
 fn input(otp: &Otp, job: &Job, digits: u32) -> String {
     match job.kind {
-        0 => {
-            let code = match otp {
-                Otp::Hotp(h) => h.generate(job.at.saturating_add_signed(job.delta)),
-                Otp::Totp(t) => match t.step_at(job.at) {
-                    Ok(step) => t.generate_step(step.saturating_add_signed(job.delta)),
-                    Err(_) => return "123456".into(),
-                },
-            };
-            code.to_string()
-        }
+        0 => match otp {
+            Otp::Hotp(h) => h
+                .generate(job.at.saturating_add_signed(job.delta))
+                .to_string(),
+            Otp::Totp(t) => match t.step_at(job.at) {
+                Ok(step) => t
+                    .generate_step(step.saturating_add_signed(job.delta))
+                    .to_string(),
+                Err(_) => "123456".into(),
+            },
+            Otp::Steam(s) => {
+                let step = s.step_at(job.at).unwrap();
+                // Lower case half the time: Steam input is case-insensitive.
+                let code = s.generate_step(step.saturating_add_signed(job.delta));
+                if job.noise.is_multiple_of(2) {
+                    code.to_string()
+                } else {
+                    code.to_string().to_ascii_lowercase()
+                }
+            }
+        },
+        1 if matches!(otp, Otp::Steam(_)) => steam_noise(job.noise),
         1 => format!(
             "{:0width$}",
             job.noise % 10u64.pow(digits),
@@ -164,17 +200,22 @@ proptest! {
                     expected.push(t.verify_at(code, j.at, window, j.last_used));
                     requests.push(VerifyRequest::totp(t, code, j.at, window, j.last_used));
                 }
+                Otp::Steam(s) => {
+                    expected.push(s.verify_at(code, j.at, window, j.last_used));
+                    requests.push(VerifyRequest::steam(s, code, j.at, window, j.last_used));
+                }
             }
         }
         let mut results = vec![Err(VerifyError::Mismatch); requests.len()];
         verify_batch(&requests, &mut results).unwrap();
         prop_assert_eq!(&results, &expected);
 
-        // Generation.
+        // Generation (decimal only: Steam has no `GenerateRequest`).
         let mut expected = Vec::new();
         let mut requests = Vec::new();
         for j in &jobs {
             match &otps[j.credential] {
+                Otp::Steam(_) => {}
                 Otp::Hotp(h) => {
                     expected.push(Ok(h.generate(j.at)));
                     requests.push(GenerateRequest::hotp(h, j.at));
@@ -223,6 +264,36 @@ fn a_batch_finds_the_right_steps() {
     assert_eq!(results[2], Err(VerifyError::Replayed));
     assert_eq!(results[3], Err(VerifyError::WindowTooLarge));
     assert!(matches!(results[4], Err(VerifyError::Malformed(_))));
+}
+
+#[test]
+fn steam_and_totp_of_one_secret_share_a_batch() {
+    let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+    let totp = Totp::new(&secret, TotpConfig::default());
+    let steam = Steam::new(&secret);
+    // Step 1 (T = 59 s) is 287082 in decimal and PV9M4 in Steam's alphabet: one
+    // HMAC, two formats, each request read and reduced in its own.
+    let requests = [
+        VerifyRequest::totp(&totp, "287082", 59, Window::exact(), None),
+        VerifyRequest::steam(&steam, "pv9m4", 59 + 30, Window::default(), None),
+        VerifyRequest::steam(&steam, "287082", 59, Window::default(), None),
+        VerifyRequest::totp(&totp, "PV9M4", 59, Window::default(), None),
+        VerifyRequest::steam(&steam, "PV9M4", 59, Window::default(), Some(1)),
+    ];
+    let mut results = [Err(VerifyError::Mismatch); 5];
+    verify_batch(&requests, &mut results).unwrap();
+    let malformed = Err(VerifyError::Malformed(CodeError::InvalidCharacter));
+    let expected = [
+        Ok(Match { step: 1, offset: 0 }),
+        Ok(Match {
+            step: 1,
+            offset: -1,
+        }),
+        malformed,
+        malformed,
+        Err(VerifyError::Replayed),
+    ];
+    assert_eq!(results, expected);
 }
 
 #[test]

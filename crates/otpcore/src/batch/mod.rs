@@ -5,8 +5,14 @@
 //! computed side by side: sixteen SHA-1 or SHA-256 lanes in AVX-512 registers,
 //! eight in AVX2, or four interleaved SHA-NI streams, whichever the CPU offers
 //! (detected at run time; without `std` or off x86-64, one at a time). The
-//! results are exactly those of [`Totp::generate_at`], [`Totp::verify_at`],
-//! [`Hotp::generate`] and [`Hotp::verify`] on each request alone.
+//! results are exactly those of
+//! [`Totp::generate_at`](crate::Totp::generate_at),
+//! [`Totp::verify_at`](crate::Totp::verify_at),
+//! [`Steam::verify_at`](crate::Steam::verify_at),
+//! [`Hotp::generate`](crate::Hotp::generate) and
+//! [`Hotp::verify`](crate::Hotp::verify) on each request alone. Steam requests
+//! are HMAC-SHA-1 and share lanes with SHA-1 TOTP and HOTP ones; generation is
+//! decimal only ([`Code`]).
 //!
 //! Nothing is allocated: the caller provides the result slice.
 //!
@@ -26,238 +32,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use core::fmt;
+mod lanes;
+mod request;
 
 use crate::accel::MAX_LANES;
-use crate::mac::KeyedMac;
+use crate::format::Format;
 use crate::verify::Scan;
-use crate::{Algorithm, Code, Digits, Hotp, Match, TimeError, Totp, VerifyError, Window};
-
-/// Why a batch was refused before anything was computed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BatchError {
-    /// The result slice is not as long as the request slice.
-    LengthMismatch {
-        /// Number of requests.
-        requests: usize,
-        /// Number of result slots.
-        results: usize,
-    },
-}
-
-impl fmt::Display for BatchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BatchError::LengthMismatch { requests, results } => {
-                write!(f, "{requests} requests but {results} result slots")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "std")]
-impl std::error::Error for BatchError {}
-
-/// One code to generate in [`generate_batch`].
-#[derive(Clone, Copy)]
-pub struct GenerateRequest<'a> {
-    mac: &'a KeyedMac,
-    digits: Digits,
-    step: Result<u64, TimeError>,
-}
-
-impl<'a> GenerateRequest<'a> {
-    /// The HOTP code for `counter`, as [`Hotp::generate`].
-    #[must_use]
-    pub fn hotp(hotp: &'a Hotp, counter: u64) -> Self {
-        GenerateRequest {
-            mac: hotp.keyed_mac(),
-            digits: hotp.config().digits,
-            step: Ok(counter),
-        }
-    }
-
-    /// The TOTP code at unix time `at`, as [`Totp::generate_at`]; a time before
-    /// `t0` yields [`TimeError::BeforeT0`] in its result slot.
-    #[must_use]
-    pub fn totp(totp: &'a Totp, at: u64) -> Self {
-        GenerateRequest {
-            mac: totp.keyed_mac(),
-            digits: totp.config().digits,
-            step: totp.step_at(at),
-        }
-    }
-}
-
-impl fmt::Debug for GenerateRequest<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GenerateRequest")
-            .field("step", &self.step)
-            .finish_non_exhaustive()
-    }
-}
-
-/// One code to check in [`verify_batch`].
-#[derive(Clone, Copy)]
-pub struct VerifyRequest<'a> {
-    mac: &'a KeyedMac,
-    digits: Digits,
-    input: &'a str,
-    expected: Result<u64, TimeError>,
-    window: Window,
-    last_used: Option<u64>,
-}
-
-impl<'a> VerifyRequest<'a> {
-    /// As [`Hotp::verify`]`(input, counter, window, last_used)`.
-    #[must_use]
-    pub fn hotp(
-        hotp: &'a Hotp,
-        input: &'a str,
-        counter: u64,
-        window: Window,
-        last_used: Option<u64>,
-    ) -> Self {
-        VerifyRequest {
-            mac: hotp.keyed_mac(),
-            digits: hotp.config().digits,
-            input,
-            expected: Ok(counter),
-            window,
-            last_used,
-        }
-    }
-
-    /// As [`Totp::verify_at`]`(input, at, window, last_used)`.
-    #[must_use]
-    pub fn totp(
-        totp: &'a Totp,
-        input: &'a str,
-        at: u64,
-        window: Window,
-        last_used: Option<u64>,
-    ) -> Self {
-        VerifyRequest {
-            mac: totp.keyed_mac(),
-            digits: totp.config().digits,
-            input,
-            expected: totp.step_at(at),
-            window,
-            last_used,
-        }
-    }
-
-    fn start(&self) -> Result<Scan, VerifyError> {
-        let expected = self.expected?;
-        let digits = self.digits;
-        Scan::start(
-            self.input,
-            |text| Code::parse(text, digits).map(|code| code.value()),
-            expected,
-            self.window,
-            self.last_used,
-        )
-    }
-}
-
-impl fmt::Debug for VerifyRequest<'_> {
-    /// Leaves out the code the user typed.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VerifyRequest")
-            .field("expected", &self.expected)
-            .field("window", &self.window)
-            .field("last_used", &self.last_used)
-            .finish_non_exhaustive()
-    }
-}
-
-const ALGORITHMS: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
-
-/// The hash functions that occur in a batch, in [`ALGORITHMS`] order: one pass
-/// per hash function keeps every group of lanes uniform, and absent ones cost
-/// nothing.
-fn present(macs: impl Iterator<Item = Algorithm>) -> impl Iterator<Item = Algorithm> {
-    let mut seen = [false; 3];
-    for algorithm in macs {
-        if let Some((_, flag)) = ALGORITHMS
-            .iter()
-            .zip(seen.iter_mut())
-            .find(|(a, _)| **a == algorithm)
-        {
-            *flag = true;
-        }
-    }
-    ALGORITHMS
-        .into_iter()
-        .zip(seen)
-        .filter_map(|(algorithm, seen)| seen.then_some(algorithm))
-}
-
-/// Up to [`MAX_LANES`] HMACs waiting to be computed together.
-struct Lanes<'a> {
-    macs: [&'a KeyedMac; MAX_LANES],
-    counters: [u64; MAX_LANES],
-    /// Which request (generate) or scan slot (verify) each lane belongs to.
-    owners: [usize; MAX_LANES],
-    len: usize,
-    values: [u32; MAX_LANES],
-}
-
-impl<'a> Lanes<'a> {
-    fn new(filler: &'a KeyedMac) -> Self {
-        Lanes {
-            macs: [filler; MAX_LANES],
-            counters: [0; MAX_LANES],
-            owners: [0; MAX_LANES],
-            len: 0,
-            values: [0; MAX_LANES],
-        }
-    }
-
-    fn room(&self) -> usize {
-        MAX_LANES.saturating_sub(self.len)
-    }
-
-    fn push(&mut self, mac: &'a KeyedMac, counter: u64, owner: usize) {
-        if let (Some(m), Some(c), Some(o)) = (
-            self.macs.get_mut(self.len),
-            self.counters.get_mut(self.len),
-            self.owners.get_mut(self.len),
-        ) {
-            (*m, *c, *o) = (mac, counter, owner);
-            self.len = self.len.saturating_add(1);
-        }
-    }
-
-    /// Computes every waiting lane; returns `(owner, truncated MAC)` pairs in the
-    /// order they were pushed, and empties the buffer.
-    fn compute(&mut self) -> impl Iterator<Item = (usize, u32)> + '_ {
-        let len = self.len;
-        self.len = 0;
-        let n = len.min(MAX_LANES);
-        if let (Some(macs), Some(counters), Some(values)) = (
-            self.macs.get(..n),
-            self.counters.get(..n),
-            self.values.get_mut(..n),
-        ) {
-            KeyedMac::truncated_lanes(macs, counters, values);
-        }
-        self.owners
-            .iter()
-            .copied()
-            .zip(self.values.iter().copied())
-            .take(n)
-    }
-}
-
-fn check_lengths(requests: usize, results: usize) -> Result<(), BatchError> {
-    if requests == results {
-        Ok(())
-    } else {
-        Err(BatchError::LengthMismatch { requests, results })
-    }
-}
+use crate::{Code, Match, TimeError, VerifyError};
+use lanes::{present, Lanes};
+use request::check_lengths;
+pub use request::{BatchError, GenerateRequest, VerifyRequest};
 
 /// Generates `codes[i]` for `requests[i]`, computing up to sixteen HMACs at a
 /// time.
@@ -267,8 +51,9 @@ fn check_lengths(requests: usize, results: usize) -> Result<(), BatchError> {
 /// written then). A request's own failure (a time before `t0`) goes into its slot.
 ///
 /// # Security
-/// As [`Totp::generate_at`]: constant time in the secrets; the work depends only
-/// on the number of requests and their algorithms.
+/// As [`Totp::generate_at`](crate::Totp::generate_at): constant time in the
+/// secrets; the work depends only on the number of requests and their
+/// algorithms.
 pub fn generate_batch(
     requests: &[GenerateRequest<'_>],
     codes: &mut [Result<Code, TimeError>],
@@ -315,7 +100,9 @@ fn write_codes(
 /// A scan in progress and the request it answers.
 struct Slot {
     request: usize,
-    digits: Digits,
+    /// The request's code format, to reduce each candidate as its input was
+    /// parsed.
+    format: Format,
     scan: Scan,
 }
 
@@ -330,7 +117,9 @@ type Slots = [Option<Slot>; MAX_LANES + 1];
 /// # Errors
 /// [`BatchError::LengthMismatch`] if the slices differ in length (nothing is
 /// written then). Each request's own outcome — a [`Match`] or a [`VerifyError`] —
-/// goes into its slot, exactly as [`Totp::verify_at`] / [`Hotp::verify`] return it.
+/// goes into its slot, exactly as [`Totp::verify_at`](crate::Totp::verify_at),
+/// [`Steam::verify_at`](crate::Steam::verify_at) or
+/// [`Hotp::verify`](crate::Hotp::verify) return it.
 ///
 /// # Security
 /// Each request is scanned like a single verification: every candidate in its
@@ -369,7 +158,7 @@ pub fn verify_batch(
             if let Some(slot) = slots.get_mut(current) {
                 *slot = Some(Slot {
                     request: index,
-                    digits: request.digits,
+                    format: request.format,
                     scan,
                 });
             }
@@ -407,7 +196,9 @@ fn fold_lanes(
 ) -> usize {
     for (owner, value) in lanes.compute() {
         if let Some(Some(slot)) = slots.get_mut(owner) {
-            slot.scan.fold(u64::from(slot.digits.reduce(value)));
+            // `format` is public (the request's type); `reduce` has no branch or
+            // division on the secret-derived `value` (see `Format::reduce`).
+            slot.scan.fold(slot.format.reduce(value));
         }
     }
     let mut carried = false;

@@ -1,0 +1,105 @@
+//! `Format`: how a one-time password is written, decimal digits ([`Code`]) or
+//! Steam's five characters ([`SteamCode`]). HOTP, TOTP and Steam compute the same
+//! truncated HMAC (RFC 4226 §5.3); only this last step differs, so one window
+//! scan (`verify::scan`) and one batch path serve every format.
+
+use crate::{Code, CodeError, Digits, SteamCode};
+
+/// The code format of a verification: what input text is accepted, and how a
+/// 31-bit truncated HMAC value becomes a code value to compare it with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// `digits` decimal digits, as [`Code::parse`] reads them.
+    Decimal(Digits),
+    /// Five characters of [`SteamCode::ALPHABET`], as [`SteamCode::parse`] reads
+    /// them.
+    Steam,
+}
+
+impl Format {
+    /// The value of the code the user typed, in the same numbering as
+    /// [`Format::reduce`]: a [`Code::value`] or a [`SteamCode::value`].
+    ///
+    /// # Errors
+    /// As [`Code::parse`] or [`SteamCode::parse`]: [`CodeError`] for input that is
+    /// not a well-formed code of this format.
+    ///
+    /// # Security
+    /// Branches on the input, which the person typing it already knows; never
+    /// sees the secret.
+    pub(crate) fn parse(self, input: &str) -> Result<u64, CodeError> {
+        match self {
+            Format::Decimal(digits) => Code::parse(input, digits).map(|code| code.value()),
+            Format::Steam => SteamCode::parse(input).map(|code| u64::from(code.value())),
+        }
+    }
+
+    /// The code value of a truncated HMAC: `truncated mod 10^digits`, or
+    /// `truncated mod 26^5` for Steam.
+    ///
+    /// # Security
+    /// `truncated` is secret-derived. The `match` is on the format, which is
+    /// public (fixed by the credential's type, the same for every candidate of a
+    /// scan), so the branch it compiles to goes the same way whatever the secret
+    /// or the code. Each arm divides by a constant ([`Digits::reduce`]'s powers of
+    /// ten, Steam's `26^5`), which the compiler lowers to a multiply and shift: no
+    /// `div`, whose latency depends on its operands, ever sees the value.
+    /// `inline(always)`: it runs once per candidate, in `verify::scan`'s loop and
+    /// in `batch::fold_lanes`, where a call would cost more than the reduction.
+    /// With rustc 1.95 on x86-64 the loop tests the format per candidate (a
+    /// `test`/`jne` to the Steam arm, else the jump table on the digit count that
+    /// `Digits::reduce` always had), with `imul`/`shr`/`sub` and no `div` in
+    /// either arm.
+    #[inline(always)]
+    pub(crate) fn reduce(self, truncated: u32) -> u64 {
+        match self {
+            Format::Decimal(digits) => u64::from(digits.reduce(truncated)),
+            Format::Steam => u64::from(SteamCode::from_truncated(truncated).value()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+    use crate::{Code, Digits, SteamCode};
+
+    #[test]
+    fn parse_and_reduce_agree_with_the_code_types() {
+        for truncated in [
+            0u32,
+            1,
+            999_999,
+            1_000_000,
+            11_881_376,
+            1_284_755_224,
+            0x7fff_ffff,
+        ] {
+            for d in 6..=10u32 {
+                let digits = Digits::new(d).unwrap();
+                let format = Format::Decimal(digits);
+                let value = format.reduce(truncated);
+                assert_eq!(value, u64::from(truncated) % 10u64.pow(d));
+                let text = alloc::format!("{:0width$}", value, width = d as usize);
+                assert_eq!(format.parse(&text), Ok(value));
+                assert_eq!(
+                    format.parse(&text),
+                    Code::parse(&text, digits).map(|c| c.value())
+                );
+            }
+            let value = Format::Steam.reduce(truncated);
+            assert_eq!(value, u64::from(truncated % 11_881_376));
+            let code = SteamCode::from_truncated(truncated);
+            assert_eq!(
+                Format::Steam.parse(&alloc::string::ToString::to_string(&code)),
+                Ok(value)
+            );
+        }
+    }
+
+    #[test]
+    fn each_format_refuses_the_others_text() {
+        assert!(Format::Steam.parse("287082").is_err());
+        assert!(Format::Decimal(Digits::SIX).parse("PV9M4").is_err());
+    }
+}
