@@ -1,5 +1,5 @@
 //! `MemoryStore` against a model: a `BTreeMap` of credential states that follows
-//! the `Store` contract (src/store/mod.rs) literally. Any sequence of operations
+//! the `Store` contract (crates/otpcore-guard/src/store/mod.rs) literally. Any sequence of operations
 //! on a few colliding credentials must give the answers the model predicts.
 //!
 //! The one freedom the contract leaves the store: an entry that carries no

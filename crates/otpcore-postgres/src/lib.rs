@@ -79,7 +79,7 @@ DELETE FROM otpcore_state
 /// # Schema
 /// One table, `otpcore_state`, created by [`PostgresStore::migrate`] from
 /// [`PostgresStore::MIGRATION`] (also shipped as
-/// `migrations/postgres/0001_otpcore_state.sql` for your own migration tool).
+/// `migrations/0001_otpcore_state.sql` for your own migration tool).
 /// Steps are `numeric(20, 0)`, so HOTP counters compare correctly over the whole
 /// `u64` range.
 ///
@@ -110,7 +110,7 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    /// The schema, as shipped in `migrations/postgres/0001_otpcore_state.sql`.
+    /// The schema, as shipped in `migrations/0001_otpcore_state.sql`.
     pub const MIGRATION: &'static str = include_str!("../migrations/0001_otpcore_state.sql");
 
     /// A store using `pool`. Run [`PostgresStore::migrate`] (or apply

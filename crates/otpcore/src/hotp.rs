@@ -118,7 +118,7 @@ impl Hotp {
     /// `Replayed` or `Mismatch`, a `cmove` and `sete` for the `Result`'s error
     /// byte and tag, and unconditional stores of tag, error, step and offset, then
     /// `ret`: no conditional branch on the outcome. Measured by the dudect pairs
-    /// `otpcore_resync_*` in `examples/ct_verify`.
+    /// `otpcore_resync_*` in `ct/src/resync.rs`.
     pub fn verify_consecutive(
         &self,
         first: &str,

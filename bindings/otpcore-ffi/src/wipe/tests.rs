@@ -3,8 +3,8 @@
 //! generated `rustbuffer_free` calls).
 //!
 //! The test binary's allocator is [`WipeOnFree`] around a spy that, in `dealloc`,
-//! scans each block for the test secret (as `tests/zeroize` in the core crate
-//! does). Every test runs each path twice: with wiping off, the spy must fire
+//! scans each block for the test secret (as `otpcore_testkit::spy` does for the
+//! core and the CLI; this spy sits under `WipeOnFree`, so it cannot be that one). Every test runs each path twice: with wiping off, the spy must fire
 //! (the path really frees secret bytes: this is the code before `WipeOnFree`);
 //! with wiping on, it must not.
 
@@ -20,9 +20,8 @@ use uniffi::{Lift, Lower, RustBuffer, RustCallStatus};
 
 use crate::{import_migration, KeyUri, Secret, UniFfiTag, WipeOnFree};
 
-/// The test secret (as in the core's `tests/zeroize`) and its base32 form.
-const RAW: [u8; 20] = *b"\xa7Zq\x03\x9c\xe1Lw\x18\xd2\x5f\x80\x3b\xc9\x66\x0e\xf4\x21\x7d\xb8";
-const B32: &[u8] = b"U5NHCA444FGHOGGSL6ADXSLGB32CC7NY";
+// The test secret and its base32 form, shared with every wiping test.
+use otpcore_testkit::spy::{B32, RAW};
 
 static ARMED: AtomicBool = AtomicBool::new(false);
 static WIPE: AtomicBool = AtomicBool::new(true);

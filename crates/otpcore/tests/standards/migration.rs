@@ -1,6 +1,6 @@
-//! Google Authenticator export import against tests/data/migration.json: public
+//! Google Authenticator export import against testdata/migration.json: public
 //! sample exports and payloads built with Python's `protobuf` (both checked by
-//! tests/data/migration.py with protobuf's own decoder), refusals with typed errors,
+//! testdata/migration.py with protobuf's own decoder), refusals with typed errors,
 //! and no panics on arbitrary input.
 #![cfg(feature = "migration")]
 // Helpers outside `#[test]` functions are test code too.

@@ -1,4 +1,4 @@
-//! RFC 4226 Appendix D: every HOTP value, from `tests/data/rfc4226.json`.
+//! RFC 4226 Appendix D: every HOTP value, from `testdata/rfc4226.json`.
 
 use crate::vectors::{load, secret_of, str_of, u64_of};
 use otpcore::{Digits, Hotp, HotpConfig, VerifyError, Window};

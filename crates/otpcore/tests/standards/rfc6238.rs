@@ -1,5 +1,5 @@
 //! RFC 6238 Appendix B: every TOTP value for SHA-1, SHA-256 and SHA-512, each with its
-//! own seed (20, 32, 64 ASCII bytes; errata 2866), from `tests/data/rfc6238.json`.
+//! own seed (20, 32, 64 ASCII bytes; errata 2866), from `testdata/rfc6238.json`.
 
 use crate::vectors::{algorithm_of, load, secret_of, str_of, u64_of};
 use otpcore::{Digits, Period, Totp, TotpConfig, Window};

@@ -1,5 +1,5 @@
 //! Steam Guard codes agree with pyotp's independent `contrib.Steam`
-//! (tests/data/steam.json, produced by tests/data/steam.py), and verification keeps
+//! (testdata/steam.json, produced by testdata/steam.py), and verification keeps
 //! the window, replay and malformed-input behaviour of decimal TOTP.
 
 // Helpers outside `#[test]` functions are test code too: a bad vector file should panic.
