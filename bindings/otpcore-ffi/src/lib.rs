@@ -5,9 +5,7 @@
 //! generated from the built library, never committed:
 //!
 //! ```text
-//! cargo build -p otpcore-ffi
-//! cargo run -p otpcore-ffi --bin uniffi-bindgen -- \
-//!     generate target/debug/libotpcore_ffi.so --language kotlin --out-dir out
+//! cargo xtask bindings kotlin --out out    # or swift, python; builds this crate first
 //! ```
 //!
 //! The exported API:
