@@ -2,20 +2,21 @@
 //!
 //! [Google Key Uri Format]: https://github.com/google/google-authenticator/wiki/Key-Uri-Format
 
+mod error;
 mod params;
 
 use alloc::string::String;
-use core::fmt;
 use core::fmt::Write as _;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use zeroize::Zeroizing;
 
 use crate::{
-    Algorithm, Digits, Hotp, HotpConfig, ParamError, Period, Secret, SecretError, SecretPolicy,
-    Totp, TotpConfig,
+    Algorithm, Digits, Hotp, HotpConfig, Period, Secret, SecretError, SecretPolicy, Totp,
+    TotpConfig,
 };
 // For `migration.rs`, which accepts the same percent-encoding as URIs.
+pub use error::UriError;
 #[cfg(feature = "migration")]
 pub(crate) use params::check_percent_encoding;
 use params::{decode, number, strip_prefix_ignore_case, Params};
@@ -27,75 +28,6 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Why a URI was refused. Never contains the URI, the secret or any parameter value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UriError {
-    /// Not `otpauth://<type>/<label>?<parameters>`.
-    NotOtpauth,
-    /// A type other than `totp` or `hotp`.
-    UnknownType,
-    /// Invalid percent-encoding, or text that is not UTF-8 once decoded.
-    BadEncoding,
-    /// The label has no account name.
-    MissingAccount,
-    /// The `secret` parameter is absent.
-    MissingSecret,
-    /// The `secret` parameter is unusable.
-    Secret(SecretError),
-    /// `algorithm`, `digits` or `period` is out of range.
-    Param(ParamError),
-    /// A numeric parameter (`digits`, `period`, `counter`) is not a number.
-    InvalidNumber(&'static str),
-    /// An `hotp` URI without `counter`.
-    MissingCounter,
-    /// The issuer in the label prefix differs from the `issuer` parameter.
-    IssuerMismatch,
-    /// A parameter appears twice.
-    DuplicateParameter(&'static str),
-    /// A name that cannot be written unambiguously: an issuer containing `:`, or,
-    /// without issuer, an account containing `:`.
-    ColonInLabel,
-}
-
-impl fmt::Display for UriError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            UriError::NotOtpauth => f.write_str("not an otpauth:// URI"),
-            UriError::UnknownType => f.write_str("URI type must be totp or hotp"),
-            UriError::BadEncoding => f.write_str("URI has invalid percent-encoding"),
-            UriError::MissingAccount => f.write_str("URI label has no account name"),
-            UriError::MissingSecret => f.write_str("URI has no secret parameter"),
-            UriError::Secret(e) => write!(f, "URI secret: {e}"),
-            UriError::Param(e) => write!(f, "URI parameter: {e}"),
-            UriError::InvalidNumber(name) => write!(f, "URI parameter {name} is not a number"),
-            UriError::MissingCounter => f.write_str("hotp URI has no counter parameter"),
-            UriError::IssuerMismatch => {
-                f.write_str("issuer in the label differs from the issuer parameter")
-            }
-            UriError::DuplicateParameter(name) => write!(f, "URI parameter {name} appears twice"),
-            UriError::ColonInLabel => {
-                f.write_str("issuer (or account without issuer) contains ':'")
-            }
-        }
-    }
-}
-
-#[cfg(feature = "std")]
-impl std::error::Error for UriError {}
-
-impl From<SecretError> for UriError {
-    fn from(e: SecretError) -> Self {
-        UriError::Secret(e)
-    }
-}
-
-impl From<ParamError> for UriError {
-    fn from(e: ParamError) -> Self {
-        UriError::Param(e)
-    }
-}
 
 /// TOTP or HOTP, with the parameter only that kind has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

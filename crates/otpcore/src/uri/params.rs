@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 
 use zeroize::Zeroizing;
 
-use super::UriError;
+use super::error::UriError;
 
 /// The parameters otpcore reads; each may appear once.
 #[derive(Default)]
