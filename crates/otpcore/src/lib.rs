@@ -1,7 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
-// `unsafe` is confined to `accel::dispatch` (run-time CPU feature dispatch), which
-// allows it locally with a `// SAFETY:` comment per block.
+// `unsafe` is confined to `accel::backend` (calls into the SIMD kernels, chosen by
+// run-time CPU detection) and `accel::vec` (vector/array casts), which allow it
+// locally with a `// SAFETY:` comment per block.
 #![deny(unsafe_code)]
 // No input may panic: these are errors in the shipped code (unit tests are exempted by clippy.toml).
 #![deny(
@@ -14,7 +15,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
-#[cfg(feature = "std")]
+// The tests use `std` even without the feature (`accel`'s `simd_without_std`).
+#[cfg(any(test, feature = "std"))]
 extern crate std;
 
 mod accel;

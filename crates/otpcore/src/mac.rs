@@ -6,30 +6,25 @@
 //! and so does the inner digest, so every code then costs exactly two calls of the
 //! compression function and nothing else: no buffering, no `Clone` of a hasher, no
 //! allocation. [`crate::accel`] runs those calls, several codes at a time where the
-//! CPU allows it.
+//! CPU allows it, on the [`Backend`] detected when the key is absorbed.
 
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, Zeroizing};
 
-use crate::accel;
+use crate::accel::{self, Backend, Pads};
 use crate::{Algorithm, Secret};
 
-/// The chaining states after the inner (`K0 ⊕ ipad`) and outer (`K0 ⊕ opad`) key
-/// blocks.
-///
-/// # Security
-/// Either state is as good as the key for forging codes: both are wiped on drop
-/// and never printed (no `Debug`). The portable kernel wipes the working copies
-/// it makes (see `accel::portable` for what that cannot reach); the SIMD kernels
-/// load the states into vector registers.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub(crate) struct Pads<S: Zeroize> {
-    pub(crate) inner: S,
-    pub(crate) outer: S,
+/// HMAC with the key already absorbed, and the kernels to run it with.
+#[derive(Clone)]
+pub(crate) struct KeyedMac {
+    /// Chosen once, in [`KeyedMac::new`]: every code of this key runs on it, and
+    /// the CPU is not asked again.
+    backend: Backend,
+    pads: HashPads,
 }
 
-/// HMAC with the key already absorbed, for one of the three hash functions.
+/// The pad states, for one of the three hash functions.
 #[derive(Clone)]
-pub(crate) enum KeyedMac {
+enum HashPads {
     Sha1(Pads<[u32; 5]>),
     Sha256(Pads<[u32; 8]>),
     Sha512(Pads<[u64; 8]>),
@@ -98,73 +93,59 @@ fn hash_into<D: sha1::Digest>(key: &[u8], k0: &mut [u8]) {
 
 impl KeyedMac {
     pub(crate) fn new(secret: &Secret, algorithm: Algorithm) -> Self {
-        let key = secret.expose_bytes();
-        match algorithm {
-            Algorithm::Sha1 => {
-                let (ipad, opad) = pad_blocks::<64>(key, |k, k0| hash_into::<sha1::Sha1>(k, k0));
-                let mut pads = Pads {
-                    inner: SHA1_IV,
-                    outer: SHA1_IV,
-                };
-                sha1::block_api::compress(&mut pads.inner, core::slice::from_ref(&*ipad));
-                sha1::block_api::compress(&mut pads.outer, core::slice::from_ref(&*opad));
-                KeyedMac::Sha1(pads)
-            }
-            Algorithm::Sha256 => {
-                let (ipad, opad) = pad_blocks::<64>(key, |k, k0| hash_into::<sha2::Sha256>(k, k0));
-                let mut pads = Pads {
-                    inner: SHA256_IV,
-                    outer: SHA256_IV,
-                };
-                sha2::block_api::compress256(&mut pads.inner, core::slice::from_ref(&*ipad));
-                sha2::block_api::compress256(&mut pads.outer, core::slice::from_ref(&*opad));
-                KeyedMac::Sha256(pads)
-            }
-            Algorithm::Sha512 => {
-                let (ipad, opad) = pad_blocks::<128>(key, |k, k0| hash_into::<sha2::Sha512>(k, k0));
-                let mut pads = Pads {
-                    inner: SHA512_IV,
-                    outer: SHA512_IV,
-                };
-                sha2::block_api::compress512(&mut pads.inner, core::slice::from_ref(&*ipad));
-                sha2::block_api::compress512(&mut pads.outer, core::slice::from_ref(&*opad));
-                KeyedMac::Sha512(pads)
-            }
+        KeyedMac {
+            backend: Backend::detect(),
+            pads: HashPads::new(secret, algorithm),
+        }
+    }
+
+    /// [`KeyedMac::new`] on a given backend, so tests can drive every path through
+    /// each backend this CPU has.
+    #[cfg(test)]
+    pub(crate) fn with_backend(secret: &Secret, algorithm: Algorithm, backend: Backend) -> Self {
+        KeyedMac {
+            backend,
+            pads: HashPads::new(secret, algorithm),
         }
     }
 
     pub(crate) fn algorithm(&self) -> Algorithm {
-        match self {
-            KeyedMac::Sha1(_) => Algorithm::Sha1,
-            KeyedMac::Sha256(_) => Algorithm::Sha256,
-            KeyedMac::Sha512(_) => Algorithm::Sha512,
+        match self.pads {
+            HashPads::Sha1(_) => Algorithm::Sha1,
+            HashPads::Sha256(_) => Algorithm::Sha256,
+            HashPads::Sha512(_) => Algorithm::Sha512,
         }
     }
 
     /// `out[i]` = the truncated HMAC of `counters[i]` under `macs[i]`, for the
     /// first `out.len()` lanes (at most [`accel::MAX_LANES`]). Lanes that all use
-    /// SHA-1 (or all SHA-256) are computed side by side; anything else one by one.
+    /// SHA-1 (or all SHA-256) are computed side by side, on the first key's
+    /// backend; anything else one by one.
     pub(crate) fn truncated_lanes(macs: &[&KeyedMac], counters: &[u64], out: &mut [u32]) {
-        match macs.first() {
-            Some(KeyedMac::Sha1(first)) => {
-                let mut keys = [first; accel::MAX_LANES];
-                if uniform(&mut keys, macs, |m| match m {
-                    KeyedMac::Sha1(p) => Some(p),
+        let Some(first) = macs.first() else {
+            return;
+        };
+        let backend = first.backend;
+        match &first.pads {
+            HashPads::Sha1(pads) => {
+                let mut keys = [pads; accel::MAX_LANES];
+                if uniform(&mut keys, macs, |m| match &m.pads {
+                    HashPads::Sha1(p) => Some(p),
                     _ => None,
                 }) {
-                    return accel::sha1_lanes(&keys, counters, out);
+                    return accel::sha1_lanes(backend, &keys, counters, out);
                 }
             }
-            Some(KeyedMac::Sha256(first)) => {
-                let mut keys = [first; accel::MAX_LANES];
-                if uniform(&mut keys, macs, |m| match m {
-                    KeyedMac::Sha256(p) => Some(p),
+            HashPads::Sha256(pads) => {
+                let mut keys = [pads; accel::MAX_LANES];
+                if uniform(&mut keys, macs, |m| match &m.pads {
+                    HashPads::Sha256(p) => Some(p),
                     _ => None,
                 }) {
-                    return accel::sha256_lanes(&keys, counters, out);
+                    return accel::sha256_lanes(backend, &keys, counters, out);
                 }
             }
-            _ => {}
+            HashPads::Sha512(_) => {}
         }
         for ((mac, counter), out) in macs.iter().zip(counters).zip(out) {
             *out = mac.truncated(*counter);
@@ -186,10 +167,49 @@ impl KeyedMac {
     /// the values: the work depends only on `out.len()`.
     #[inline]
     pub(crate) fn truncated_run(&self, first: u64, out: &mut [u32]) {
-        match self {
-            KeyedMac::Sha1(p) => accel::sha1_run(p, first, out),
-            KeyedMac::Sha256(p) => accel::sha256_run(p, first, out),
-            KeyedMac::Sha512(p) => accel::sha512_run(p, first, out),
+        match &self.pads {
+            HashPads::Sha1(p) => accel::sha1_run(self.backend, p, first, out),
+            HashPads::Sha256(p) => accel::sha256_run(self.backend, p, first, out),
+            HashPads::Sha512(p) => accel::sha512_run(p, first, out),
+        }
+    }
+}
+
+impl HashPads {
+    /// Absorbs the key's two pad blocks (RFC 2104 §2).
+    fn new(secret: &Secret, algorithm: Algorithm) -> Self {
+        let key = secret.expose_bytes();
+        match algorithm {
+            Algorithm::Sha1 => {
+                let (ipad, opad) = pad_blocks::<64>(key, |k, k0| hash_into::<sha1::Sha1>(k, k0));
+                let mut pads = Pads {
+                    inner: SHA1_IV,
+                    outer: SHA1_IV,
+                };
+                sha1::block_api::compress(&mut pads.inner, core::slice::from_ref(&*ipad));
+                sha1::block_api::compress(&mut pads.outer, core::slice::from_ref(&*opad));
+                HashPads::Sha1(pads)
+            }
+            Algorithm::Sha256 => {
+                let (ipad, opad) = pad_blocks::<64>(key, |k, k0| hash_into::<sha2::Sha256>(k, k0));
+                let mut pads = Pads {
+                    inner: SHA256_IV,
+                    outer: SHA256_IV,
+                };
+                sha2::block_api::compress256(&mut pads.inner, core::slice::from_ref(&*ipad));
+                sha2::block_api::compress256(&mut pads.outer, core::slice::from_ref(&*opad));
+                HashPads::Sha256(pads)
+            }
+            Algorithm::Sha512 => {
+                let (ipad, opad) = pad_blocks::<128>(key, |k, k0| hash_into::<sha2::Sha512>(k, k0));
+                let mut pads = Pads {
+                    inner: SHA512_IV,
+                    outer: SHA512_IV,
+                };
+                sha2::block_api::compress512(&mut pads.inner, core::slice::from_ref(&*ipad));
+                sha2::block_api::compress512(&mut pads.outer, core::slice::from_ref(&*opad));
+                HashPads::Sha512(pads)
+            }
         }
     }
 }
@@ -216,7 +236,10 @@ fn uniform<'a, S: Zeroize>(
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+    use crate::verify::{scan_with, Match, VerifyError, Window};
     use hmac::{Hmac, KeyInit, Mac};
+
+    const ALGORITHMS: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
 
     fn reference<M: Mac + KeyInit>(key: &[u8], counter: u64) -> u32 {
         let mut mac = <M as KeyInit>::new_from_slice(key).unwrap();
@@ -226,48 +249,130 @@ mod tests {
         u32::from_be_bytes(out[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff
     }
 
-    /// Key lengths around every block boundary, against the `hmac` crate.
+    fn rfc_secret() -> Secret {
+        Secret::from_bytes(b"12345678901234567890").unwrap()
+    }
+
+    /// Key lengths around every block boundary, against the `hmac` crate, on
+    /// every backend this CPU has.
     #[test]
     fn agrees_with_the_hmac_crate() {
         for len in [10usize, 16, 20, 63, 64, 65, 127, 128, 129, 200, 1024] {
             let key: alloc::vec::Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
             let secret = Secret::from_bytes_with_policy(&key, crate::SecretPolicy::Legacy).unwrap();
-            for counter in [0u64, 1, 59, 0x0123_4567_89ab_cdef, u64::MAX] {
-                let m = KeyedMac::new(&secret, Algorithm::Sha1);
-                assert_eq!(
-                    m.truncated(counter),
-                    reference::<Hmac<sha1::Sha1>>(&key, counter)
-                );
-                let m = KeyedMac::new(&secret, Algorithm::Sha256);
-                assert_eq!(
-                    m.truncated(counter),
-                    reference::<Hmac<sha2::Sha256>>(&key, counter)
-                );
-                let m = KeyedMac::new(&secret, Algorithm::Sha512);
-                assert_eq!(
-                    m.truncated(counter),
-                    reference::<Hmac<sha2::Sha512>>(&key, counter)
-                );
+            for backend in Backend::available() {
+                let mac = |algorithm| KeyedMac::with_backend(&secret, algorithm, backend);
+                for counter in [0u64, 1, 59, 0x0123_4567_89ab_cdef, u64::MAX] {
+                    assert_eq!(
+                        mac(Algorithm::Sha1).truncated(counter),
+                        reference::<Hmac<sha1::Sha1>>(&key, counter)
+                    );
+                    assert_eq!(
+                        mac(Algorithm::Sha256).truncated(counter),
+                        reference::<Hmac<sha2::Sha256>>(&key, counter)
+                    );
+                    assert_eq!(
+                        mac(Algorithm::Sha512).truncated(counter),
+                        reference::<Hmac<sha2::Sha512>>(&key, counter)
+                    );
+                }
             }
         }
     }
 
+    /// `new` keeps the backend `detect` chose.
+    #[test]
+    fn new_keeps_the_detected_backend() {
+        let mac = KeyedMac::new(&rfc_secret(), Algorithm::Sha1);
+        assert_eq!(mac.backend, Backend::detect());
+    }
+
+    /// Runs of every group length, and one across two groups, agree with single
+    /// codes on the portable backend, on every backend.
     #[test]
     fn runs_agree_with_single_codes() {
-        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
-        for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
-            let m = KeyedMac::new(&secret, algorithm);
-            for len in 0..=accel::MAX_LANES {
-                for first in [0u64, 1_000, u64::MAX - 3] {
+        let secret = rfc_secret();
+        for algorithm in ALGORITHMS {
+            let portable = KeyedMac::with_backend(&secret, algorithm, Backend::PORTABLE);
+            for first in [0u64, 1_000, u64::MAX - 3] {
+                let expected: [u32; 21] =
+                    core::array::from_fn(|i| portable.truncated(first.wrapping_add(i as u64)));
+                for backend in Backend::available() {
+                    let m = KeyedMac::with_backend(&secret, algorithm, backend);
+                    for len in (0..=accel::MAX_LANES).chain([21]) {
+                        let mut out = [0u32; 21];
+                        m.truncated_run(first, &mut out[..len]);
+                        assert_eq!(out[..len], expected[..len], "{algorithm} {backend:?} {len}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The batch path: lanes of several keys, all one hash function or mixed, at
+    /// every lane count, on every backend.
+    #[test]
+    fn lanes_agree_with_single_codes() {
+        let secrets: alloc::vec::Vec<Secret> = (0u8..16)
+            .map(|i| Secret::from_bytes(&[i.wrapping_mul(29) ^ 0x5a; 20]).unwrap())
+            .collect();
+        let counters: [u64; 16] = core::array::from_fn(|i| 1_000 + 7 * i as u64);
+        let mixes = [
+            [Algorithm::Sha1; 3],
+            [Algorithm::Sha256; 3],
+            ALGORITHMS,
+            [Algorithm::Sha512; 3],
+        ];
+        for mix in mixes {
+            let algorithms = || mix.iter().cycle().copied();
+            let expected: alloc::vec::Vec<u32> = secrets
+                .iter()
+                .zip(algorithms())
+                .zip(counters)
+                .map(|((s, a), c)| KeyedMac::with_backend(s, a, Backend::PORTABLE).truncated(c))
+                .collect();
+            for backend in Backend::available() {
+                let macs: alloc::vec::Vec<KeyedMac> = secrets
+                    .iter()
+                    .zip(algorithms())
+                    .map(|(s, a)| KeyedMac::with_backend(s, a, backend))
+                    .collect();
+                let refs: alloc::vec::Vec<&KeyedMac> = macs.iter().collect();
+                for n in 0..=accel::MAX_LANES {
                     let mut out = [0u32; accel::MAX_LANES];
-                    m.truncated_run(first, &mut out[..len]);
-                    for (i, v) in out[..len].iter().enumerate() {
+                    KeyedMac::truncated_lanes(&refs[..n], &counters[..n], &mut out[..n]);
+                    assert_eq!(out[..n], expected[..n], "{mix:?} {backend:?} {n}");
+                }
+            }
+        }
+    }
+
+    /// The verification path: a window scan through each backend finds the step
+    /// whose value it is given, at either end and in the middle of windows of 1,
+    /// 3 and 21 steps (the last across two 16-lane groups), and nothing else.
+    #[test]
+    fn window_scans_agree_on_every_backend() {
+        let secret = rfc_secret();
+        let expected = 1_000_000u64;
+        for algorithm in ALGORITHMS {
+            let portable = KeyedMac::with_backend(&secret, algorithm, Backend::PORTABLE);
+            for backend in Backend::available() {
+                let mac = KeyedMac::with_backend(&secret, algorithm, backend);
+                for (behind, ahead) in [(0, 0), (1, 1), (10, 10)] {
+                    let window = Window { behind, ahead };
+                    let scan = |value| {
+                        scan_with(&mac, "", |_| Ok(value), u64::from, expected, window, None)
+                            .map(|m: Match| m.step)
+                    };
+                    for step in [expected - behind, expected, expected + ahead] {
+                        // The value of `step` occurs nowhere else in these windows.
                         assert_eq!(
-                            *v,
-                            m.truncated(first.wrapping_add(i as u64)),
-                            "{algorithm} {len}"
+                            scan(u64::from(portable.truncated(step))),
+                            Ok(step),
+                            "{algorithm} {backend:?}"
                         );
                     }
+                    assert_eq!(scan(u64::MAX), Err(VerifyError::Mismatch));
                 }
             }
         }

@@ -43,6 +43,25 @@ pub(crate) fn dynamic_truncation(words: [u32; 5], last: u8) -> u32 {
     out & 0x7fff_ffff
 }
 
+/// `DT` of a SHA-1 MAC given as its five big-endian words (the last byte is the
+/// low byte of the fifth).
+#[inline]
+pub(crate) fn truncate_sha1(mac: [u32; 5]) -> u32 {
+    let [.., e] = mac;
+    #[allow(clippy::cast_possible_truncation)]
+    dynamic_truncation(mac, e as u8)
+}
+
+/// `DT` of a SHA-256 MAC given as its eight big-endian words: the offset byte is
+/// the low byte of the eighth, and the largest offset reads no further than the
+/// fifth.
+#[inline]
+pub(crate) fn truncate_sha256(mac: [u32; 8]) -> u32 {
+    let [a, b, c, d, e, .., h] = mac;
+    #[allow(clippy::cast_possible_truncation)]
+    dynamic_truncation([a, b, c, d, e], h as u8)
+}
+
 #[cfg(test)]
 // Test arithmetic on small constants cannot overflow.
 #[allow(clippy::arithmetic_side_effects)]

@@ -8,7 +8,9 @@ use core::arch::x86_64::{
     _mm256_cmpeq_epi32, _mm256_or_si256, _mm256_set1_epi32, _mm256_setzero_si256, _mm256_xor_si256,
 };
 
-use super::dispatch::{load256 as load, store256 as store};
+use super::consts::{SHA1_INNER_BITS, SHA1_OUTER_BITS, SHA256_K, SHA256_OUTER_BITS};
+use super::pads::{Keys, MAX_LANES};
+use super::vec::{load256 as load, store256 as store};
 
 type V = __m256i;
 const L: usize = 8;

@@ -12,7 +12,9 @@ use core::arch::x86_64::{
     _mm512_xor_si512,
 };
 
-use super::dispatch::{load512 as load, store512 as store};
+use super::consts::{SHA1_INNER_BITS, SHA1_OUTER_BITS, SHA256_K, SHA256_OUTER_BITS};
+use super::pads::{Keys, MAX_LANES};
+use super::vec::{load512 as load, store512 as store};
 
 type V = __m512i;
 const L: usize = 16;

@@ -3,7 +3,10 @@
 //! A backend module (`avx512`, `avx2`) defines its vector type `V`, its lane count
 //! `L`, the element-wise helpers listed below (each a `#[target_feature]` function,
 //! so they inline into the kernels and need no `unsafe`), then invokes
-//! [`lane_kernels!`] to get `hmac_sha1` and `hmac_sha256` for `L` lanes.
+//! `lane_kernels!` to get `sha1` and `sha256`: a 16-lane group in runs of `L`
+//! lanes. The invoking module also imports `Keys`, `MAX_LANES` and the constants
+//! the expansion names (`SHA1_INNER_BITS`, `SHA1_OUTER_BITS`, `SHA256_OUTER_BITS`,
+//! `SHA256_K`): the macro refers to no module of its callers.
 //!
 //! Helpers the expansion calls: `zero()`, `splat(u32)`, `load(&[u32; L])`,
 //! `store(V) -> [u32; L]`, `add`, `and`, `or`, `xor`, `xor3`, `ch` (`b ? c : d`),
@@ -91,7 +94,7 @@ macro_rules! sha256_round {
         // `e` is the newest input: its terms go in last.
         let t1 = add(
             add(big_s1, ch(e, $v[F], $v[G])),
-            add($v[H], add($w[W], splat(super::SHA256_K[T]))),
+            add($v[H], add($w[W], splat(SHA256_K[T]))),
         );
         let big_s0 = xor3(ror!(a, 2), ror!(a, 13), ror!(a, 22));
         let t2 = add(big_s0, maj(a, $v[B], $v[C]));
@@ -100,8 +103,9 @@ macro_rules! sha256_round {
     }};
 }
 
-/// Defines, in the invoking backend module, `hmac_sha1` and `hmac_sha256` for
-/// `L` lanes, compiled for the target features `$features`.
+/// Defines, in the invoking backend module, `sha1` and `sha256` (a group of
+/// `MAX_LANES` lanes, `L` at a time) over `hmac_sha1` and `hmac_sha256` (`L`
+/// lanes), compiled for the target features `$features`.
 macro_rules! lane_kernels {
     ($features:literal) => {
 
@@ -185,17 +189,17 @@ macro_rules! lane_kernels {
         /// lane's inner state. One key is broadcast; several are transposed.
         #[inline]
         #[target_feature(enable = $features)]
-        fn key_rows<const W: usize>(keys: super::Keys<'_, [u32; W], L>) -> ([V; W], [V; W]) {
+        fn key_rows<const W: usize>(keys: Keys<'_, [u32; W], L>) -> ([V; W], [V; W]) {
             let mut inner = [zero(); W];
             let mut outer = [zero(); W];
             match keys {
-                super::Keys::Same(key) => {
+                Keys::Same(key) => {
                     for w in 0..W {
                         inner[w] = splat(key.inner[w]);
                         outer[w] = splat(key.outer[w]);
                     }
                 }
-                super::Keys::Each(keys) => {
+                Keys::Each(keys) => {
                     for w in 0..W {
                         inner[w] = load(&core::array::from_fn(|l| keys[l].inner[w]));
                         outer[w] = load(&core::array::from_fn(|l| keys[l].outer[w]));
@@ -207,35 +211,67 @@ macro_rules! lane_kernels {
 
         /// Truncated HMAC-SHA-1 of `counters[l]` under lane `l`'s key.
         #[target_feature(enable = $features)]
-        pub(in crate::accel) fn hmac_sha1(
-            keys: super::Keys<'_, [u32; 5], L>,
+        fn hmac_sha1(
+            keys: Keys<'_, [u32; 5], L>,
             counters: &[u64; L],
         ) -> [u32; L] {
             let (mut digest, mut mac) = key_rows(keys);
-            sha1_compress(&mut digest, counter_block(counters, super::SHA1_INNER_BITS));
+            sha1_compress(&mut digest, counter_block(counters, SHA1_INNER_BITS));
             let mut w = [zero(); 16];
             w[..5].copy_from_slice(&digest);
             w[5] = splat(0x8000_0000);
-            w[15] = splat(super::SHA1_OUTER_BITS);
+            w[15] = splat(SHA1_OUTER_BITS);
             sha1_compress(&mut mac, w);
             store(truncate(mac, mac[4]))
         }
 
         /// As `hmac_sha1`, for HMAC-SHA-256.
         #[target_feature(enable = $features)]
-        pub(in crate::accel) fn hmac_sha256(
-            keys: super::Keys<'_, [u32; 8], L>,
+        fn hmac_sha256(
+            keys: Keys<'_, [u32; 8], L>,
             counters: &[u64; L],
         ) -> [u32; L] {
             let (mut digest, mut mac) = key_rows(keys);
-            sha256_compress(&mut digest, counter_block(counters, super::SHA1_INNER_BITS));
+            sha256_compress(&mut digest, counter_block(counters, SHA1_INNER_BITS));
             let mut w = [zero(); 16];
             w[..8].copy_from_slice(&digest);
             w[8] = splat(0x8000_0000);
-            w[15] = splat(super::SHA256_OUTER_BITS);
+            w[15] = splat(SHA256_OUTER_BITS);
             sha256_compress(&mut mac, w);
             let [a, b, c, d, e, .., h] = mac;
             store(truncate([a, b, c, d, e], h))
+        }
+
+        /// Truncated HMAC-SHA-1 of `counters[l]` under lane `l`'s key, for the
+        /// first `out.len()` lanes, `L` lanes per kernel run: with `L = 8` the
+        /// second run happens only when more than eight lanes are wanted.
+        #[target_feature(enable = $features)]
+        pub(in crate::accel) fn sha1(
+            keys: Keys<'_, [u32; 5], MAX_LANES>,
+            counters: &[u64; MAX_LANES],
+            out: &mut [u32],
+        ) {
+            let (counters, _) = counters.as_chunks::<L>();
+            for ((keys, counters), out) in keys.parts::<L>().zip(counters).zip(out.chunks_mut(L)) {
+                for (out, value) in out.iter_mut().zip(hmac_sha1(keys, counters)) {
+                    *out = value;
+                }
+            }
+        }
+
+        /// As `sha1`, for HMAC-SHA-256.
+        #[target_feature(enable = $features)]
+        pub(in crate::accel) fn sha256(
+            keys: Keys<'_, [u32; 8], MAX_LANES>,
+            counters: &[u64; MAX_LANES],
+            out: &mut [u32],
+        ) {
+            let (counters, _) = counters.as_chunks::<L>();
+            for ((keys, counters), out) in keys.parts::<L>().zip(counters).zip(out.chunks_mut(L)) {
+                for (out, value) in out.iter_mut().zip(hmac_sha256(keys, counters)) {
+                    *out = value;
+                }
+            }
         }
     };
 }

@@ -1,6 +1,7 @@
 //! One code at a time through RustCrypto's compression functions (which pick
 //! SHA-NI or their own SIMD code at run time). Used when the CPU has nothing
-//! better, without `std`, and off x86-64.
+//! better, for lane counts too small for the vector kernels, off x86-64, and
+//! when SIMD is compiled out (`--cfg otpcore_backend="soft"`, Miri).
 //!
 //! The chaining states copied out of [`Pads`] are key-equivalent until the
 //! compression overwrites them, so each copy is a `Zeroizing` local, and so is
@@ -11,10 +12,33 @@
 
 use zeroize::Zeroizing;
 
-use crate::mac::Pads;
-use crate::truncate::dynamic_truncation;
+use crate::truncate::{truncate_sha1, truncate_sha256};
 
-use super::{SHA1_INNER_BITS, SHA1_OUTER_BITS, SHA256_OUTER_BITS};
+use super::consts::{SHA1_INNER_BITS, SHA1_OUTER_BITS, SHA256_OUTER_BITS};
+use super::pads::{Keys, Pads, MAX_LANES};
+
+/// Truncated HMAC-SHA-1 of `counters[l]` under lane `l`'s key, for the first
+/// `out.len()` lanes, one after the other.
+pub(super) fn sha1(
+    keys: Keys<'_, [u32; 5], MAX_LANES>,
+    counters: &[u64; MAX_LANES],
+    out: &mut [u32],
+) {
+    for ((key, counter), out) in keys.lanes().into_iter().zip(counters).zip(out) {
+        *out = truncate_sha1(hmac_sha1(key, *counter));
+    }
+}
+
+/// As [`sha1()`], for HMAC-SHA-256.
+pub(super) fn sha256(
+    keys: Keys<'_, [u32; 8], MAX_LANES>,
+    counters: &[u64; MAX_LANES],
+    out: &mut [u32],
+) {
+    for ((key, counter), out) in keys.lanes().into_iter().zip(counters).zip(out) {
+        *out = truncate_sha256(hmac_sha256(key, *counter));
+    }
+}
 
 /// A 64-byte block: `words` big-endian, the rest zero, the bit length in the
 /// last word (every message here is shorter than 2^32 bits).
@@ -93,20 +117,4 @@ pub(super) fn hmac_sha512(pads: &Pads<[u64; 8]>, counter: u64) -> ([u32; 5], u8)
     ];
     #[allow(clippy::cast_possible_truncation)]
     (words, h7 as u8)
-}
-
-/// `DT` of a SHA-1 MAC given as its five words.
-#[inline]
-pub(super) fn truncate_sha1(mac: [u32; 5]) -> u32 {
-    let [.., e] = mac;
-    #[allow(clippy::cast_possible_truncation)]
-    dynamic_truncation(mac, e as u8)
-}
-
-/// `DT` of a SHA-256 MAC given as its eight words.
-#[inline]
-pub(super) fn truncate_sha256(mac: [u32; 8]) -> u32 {
-    let [a, b, c, d, e, .., h] = mac;
-    #[allow(clippy::cast_possible_truncation)]
-    dynamic_truncation([a, b, c, d, e], h as u8)
 }

@@ -10,8 +10,9 @@
 //! The instruction sequence follows RustCrypto's `sha1` x86 backend (the same
 //! round and message-schedule macros), with every step applied to `N` streams.
 //! Safe code: the intrinsics are safe inside a function compiled for their target
-//! features; only the call into such a function needs the CPU check
-//! (`super::dispatch`).
+//! features; only the call into such a function needs the CPU check, which
+//! `super::backend` holds. Leaf module: it imports lane types, constants and
+//! truncation, nothing of its callers.
 //!
 //! # Security
 //! Constant time by construction: a fixed sequence of instructions for any key,
@@ -29,7 +30,10 @@ use core::arch::x86_64::{
     _mm_xor_si128,
 };
 
-use super::{SHA1_INNER_BITS, SHA1_OUTER_BITS};
+use crate::truncate::truncate_sha1;
+
+use super::consts::{SHA1_INNER_BITS, SHA1_OUTER_BITS};
+use super::pads::{first_lanes, Keys, MAX_LANES};
 
 /// The bits of a `u32` as the `i32` the intrinsics take.
 #[allow(clippy::cast_possible_wrap)]
@@ -138,7 +142,7 @@ fn load(state: &[u32; 5]) -> (__m128i, __m128i) {
 /// HMAC-SHA-1 of the big-endian `counters[s]` under the key whose pad states are
 /// `inner[s]`, `outer[s]`: the outer digest as five words, for each stream.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-pub(super) fn hmac_sha1<const N: usize>(
+fn hmac_sha1<const N: usize>(
     inner: [&[u32; 5]; N],
     outer: [&[u32; 5]; N],
     counters: [u64; N],
@@ -187,4 +191,48 @@ pub(super) fn hmac_sha1<const N: usize>(
         ];
     }
     out
+}
+
+/// Truncated HMAC-SHA-1 of `counters[l]` under lane `l`'s key, for the first
+/// `out.len()` lanes: four interleaved streams at a time, the last chunk with as
+/// many streams as lanes are left.
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) fn sha1(
+    keys: Keys<'_, [u32; 5], MAX_LANES>,
+    counters: &[u64; MAX_LANES],
+    out: &mut [u32],
+) {
+    let (counters, _) = counters.as_chunks::<4>();
+    for ((keys, counters), out) in keys.parts::<4>().zip(counters).zip(out.chunks_mut(4)) {
+        let inner = keys.lanes().map(|k| &k.inner);
+        let outer = keys.lanes().map(|k| &k.outer);
+        // The number of lanes is public (window or batch size): one fixed
+        // instruction sequence per count, chosen here, never by the data.
+        match out.len() {
+            1 => streams::<1>(inner, outer, *counters, out),
+            2 => streams::<2>(inner, outer, *counters, out),
+            3 => streams::<3>(inner, outer, *counters, out),
+            _ => streams::<4>(inner, outer, *counters, out),
+        }
+    }
+}
+
+/// [`hmac_sha1`] on the first `N` streams of a four-lane chunk, truncated into
+/// `out`.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+fn streams<const N: usize>(
+    inner: [&[u32; 5]; 4],
+    outer: [&[u32; 5]; 4],
+    counters: [u64; 4],
+    out: &mut [u32],
+) {
+    let macs = hmac_sha1::<N>(
+        first_lanes(inner),
+        first_lanes(outer),
+        first_lanes(counters),
+    );
+    for (out, mac) in out.iter_mut().zip(macs) {
+        *out = truncate_sha1(mac);
+    }
 }

@@ -4,7 +4,7 @@
 //! so independent codes run in lock-step and the CPU overlaps them. The round and
 //! schedule sequence follows RustCrypto's `sha2` x86 backend, applied to `N`
 //! streams at each step. Safe code inside `#[target_feature]` functions; the CPU
-//! check is in `super::dispatch`.
+//! check is in `super::backend`. Leaf module, as `shani`.
 //!
 //! # Security
 //! Constant time by construction: a fixed sequence of instructions for any key,
@@ -21,7 +21,10 @@ use core::arch::x86_64::{
     _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32, _mm_shuffle_epi32,
 };
 
-use super::{SHA1_INNER_BITS, SHA256_K, SHA256_OUTER_BITS};
+use crate::truncate::truncate_sha256;
+
+use super::consts::{SHA1_INNER_BITS, SHA256_K, SHA256_OUTER_BITS};
+use super::pads::{first_lanes, Keys, MAX_LANES};
 
 /// The bits of a `u32` as the `i32` the intrinsics take.
 #[allow(clippy::cast_possible_wrap)]
@@ -128,7 +131,7 @@ fn words(abef: __m128i, cdgh: __m128i) -> [u32; 8] {
 /// HMAC-SHA-256 of the big-endian `counters[s]` under the key whose pad states
 /// are `inner[s]`, `outer[s]`: the MAC as eight words, for each stream.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-pub(super) fn hmac_sha256<const N: usize>(
+fn hmac_sha256<const N: usize>(
     inner: [&[u32; 8]; N],
     outer: [&[u32; 8]; N],
     counters: [u64; N],
@@ -166,4 +169,48 @@ pub(super) fn hmac_sha256<const N: usize>(
         out[s] = words(x[s], y[s]);
     }
     out
+}
+
+/// Truncated HMAC-SHA-256 of `counters[l]` under lane `l`'s key, for the first
+/// `out.len()` lanes: four interleaved streams at a time, the last chunk with as
+/// many streams as lanes are left.
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) fn sha256(
+    keys: Keys<'_, [u32; 8], MAX_LANES>,
+    counters: &[u64; MAX_LANES],
+    out: &mut [u32],
+) {
+    let (counters, _) = counters.as_chunks::<4>();
+    for ((keys, counters), out) in keys.parts::<4>().zip(counters).zip(out.chunks_mut(4)) {
+        let inner = keys.lanes().map(|k| &k.inner);
+        let outer = keys.lanes().map(|k| &k.outer);
+        // The number of lanes is public (window or batch size): one fixed
+        // instruction sequence per count, chosen here, never by the data.
+        match out.len() {
+            1 => streams::<1>(inner, outer, *counters, out),
+            2 => streams::<2>(inner, outer, *counters, out),
+            3 => streams::<3>(inner, outer, *counters, out),
+            _ => streams::<4>(inner, outer, *counters, out),
+        }
+    }
+}
+
+/// [`hmac_sha256`] on the first `N` streams of a four-lane chunk, truncated into
+/// `out`.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+fn streams<const N: usize>(
+    inner: [&[u32; 8]; 4],
+    outer: [&[u32; 8]; 4],
+    counters: [u64; 4],
+    out: &mut [u32],
+) {
+    let macs = hmac_sha256::<N>(
+        first_lanes(inner),
+        first_lanes(outer),
+        first_lanes(counters),
+    );
+    for (out, mac) in out.iter_mut().zip(macs) {
+        *out = truncate_sha256(mac);
+    }
 }

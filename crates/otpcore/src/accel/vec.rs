@@ -1,0 +1,43 @@
+//! Vector registers to and from lane arrays: four same-size `transmute`s.
+//!
+//! One of the two files with `unsafe` (the other is `backend`): `transmute` is
+//! `unsafe` even between two types where every bit pattern is valid in both, and
+//! a load through a pointer (`_mm256_loadu_si256`) would be too. The kernels
+//! call these safe functions from their own `#[target_feature]` code.
+#![allow(unsafe_code)]
+
+use core::arch::x86_64::{__m256i, __m512i};
+
+/// Sixteen lane words into a vector.
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(super) fn load512(words: &[u32; 16]) -> __m512i {
+    // SAFETY: `[u32; 16]` and `__m512i` are both 64 bytes of plain integer data;
+    // every bit pattern is a valid value of either, and `transmute` copies.
+    unsafe { core::mem::transmute::<[u32; 16], __m512i>(*words) }
+}
+
+/// A vector's sixteen lane words.
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(super) fn store512(v: __m512i) -> [u32; 16] {
+    // SAFETY: as in `load512`, the other way round.
+    unsafe { core::mem::transmute::<__m512i, [u32; 16]>(v) }
+}
+
+/// Eight lane words into a vector.
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(super) fn load256(words: &[u32; 8]) -> __m256i {
+    // SAFETY: `[u32; 8]` and `__m256i` are both 32 bytes of plain integer data;
+    // every bit pattern is a valid value of either, and `transmute` copies.
+    unsafe { core::mem::transmute::<[u32; 8], __m256i>(*words) }
+}
+
+/// A vector's eight lane words.
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(super) fn store256(v: __m256i) -> [u32; 8] {
+    // SAFETY: as in `load256`, the other way round.
+    unsafe { core::mem::transmute::<__m256i, [u32; 8]>(v) }
+}
