@@ -9,6 +9,15 @@ step "install dependencies"
 scripts/install-deps.sh
 
 step "Rust: unit, integration, property and doc tests of every crate (all features)"
+# The backend tests must run every SIMD backend the kernel says this CPU has
+# (crates/otpcore/src/accel/tests.rs), so a detection bug cannot skip one silently.
+expect=()
+grep -qw sha_ni /proc/cpuinfo && expect+=(shani)
+grep -qw avx2 /proc/cpuinfo && expect+=(avx2)
+grep -qw avx512f /proc/cpuinfo && expect+=(avx512)
+OTPCORE_EXPECT_BACKENDS=$(IFS=,; echo "${expect[*]:-}")
+export OTPCORE_EXPECT_BACKENDS
+echo "SIMD backends this CPU must run (from /proc/cpuinfo): ${OTPCORE_EXPECT_BACKENDS:-none}"
 cargo test --workspace --all-features
 step "Rust: the no_std core builds and passes its unit tests without std"
 cargo test -p otpcore --lib --no-default-features
