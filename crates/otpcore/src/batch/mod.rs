@@ -4,7 +4,7 @@
 //! over together. The HMACs of different credentials are independent, so they are
 //! computed side by side: sixteen SHA-1 or SHA-256 lanes in AVX-512 registers,
 //! eight in AVX2, or four interleaved SHA-NI streams, whichever the CPU offers
-//! (detected at run time; without `std` or off x86-64, one at a time). The
+//! (detected once per key, with or without `std`; off x86-64, one at a time). The
 //! results are exactly those of
 //! [`Totp::generate_at`](crate::Totp::generate_at),
 //! [`Totp::verify_at`](crate::Totp::verify_at),
