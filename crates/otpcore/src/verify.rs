@@ -330,8 +330,7 @@ impl Scan {
     ///
     /// This relies on the optimiser. With rustc 1.95 on x86-64 the end of
     /// `verify::scan` (and of `batch::fold_lanes`, which stores this value into its
-    /// slot, and of `resync::scan_consecutive`, which is inlined into
-    /// `Hotp::verify_consecutive`) is a `sete` for the tag, a `cmove`
+    /// slot, and of `resync::scan_consecutive`) is a `sete` for the tag, a `cmove`
     /// for the error byte and then five stores, with no branch between the last
     /// fold and `ret`. The dudect pairs `otpcore_correct_vs_wrong`,
     /// `batch_correct_vs_wrong` and `otpcore_resync_correct_vs_wrong` check it;
