@@ -20,6 +20,7 @@ use crate::{password, session};
 /// dropped, and the type has no `Debug`, so it cannot be logged by accident.
 #[derive(Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct Credentials {
+    #[serde(default)] // missing: refused by `check_csrf` with 403, like a wrong one
     csrf: String,
     username: String,
     password: String,

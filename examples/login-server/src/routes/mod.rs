@@ -94,6 +94,7 @@ impl IntoResponse for Failure {
 /// Every form's CSRF token field; forms add their own fields next to it.
 #[derive(Deserialize)]
 struct CsrfOnly {
+    #[serde(default)] // missing: refused by `check_csrf` with 403, like a wrong one
     csrf: String,
 }
 

@@ -27,6 +27,7 @@ use crate::session;
 /// A submitted code: wiped on drop, no `Debug`.
 #[derive(Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct CodeForm {
+    #[serde(default)] // missing: refused by `check_csrf` with 403, like a wrong one
     csrf: String,
     code: String,
 }
