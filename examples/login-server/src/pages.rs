@@ -69,7 +69,10 @@ fn notice(message: Option<&Notice>) -> String {
 }
 
 fn csrf_field(csrf: &str) -> String {
-    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(csrf))
+    format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        esc(csrf)
+    )
 }
 
 /// The code input, with the seconds left in the current step beside it.
@@ -206,6 +209,9 @@ pub fn enroll(
 pub fn failure(text: &str) -> String {
     layout(
         "Something went wrong",
-        &format!("<p id=\"message\" class=\"error\">{}</p><p><a href=\"/\">Home</a></p>", esc(text)),
+        &format!(
+            "<p id=\"message\" class=\"error\">{}</p><p><a href=\"/\">Home</a></p>",
+            esc(text)
+        ),
     )
 }

@@ -19,7 +19,8 @@ pub async fn redis(url: &str) -> Result<RedisStore<ConnectionManager>, String> {
         .set_number_of_retries(0)
         .set_connection_timeout(Duration::from_secs(1))
         .set_response_timeout(Duration::from_secs(2));
-    let client = redis::Client::open(url).map_err(|e| format!("bad --redis URL: {:?}", e.kind()))?;
+    let client =
+        redis::Client::open(url).map_err(|e| format!("bad --redis URL: {:?}", e.kind()))?;
     let connection = client
         .get_connection_manager_with_config(config)
         .await
@@ -34,8 +35,9 @@ pub async fn redis(url: &str) -> Result<RedisStore<ConnectionManager>, String> {
 /// A message (without the connection string) if it is malformed, the
 /// database cannot be reached or the migration fails.
 pub async fn postgres(url: &str) -> Result<PostgresStore, String> {
-    let mut config: tokio_postgres::Config =
-        url.parse().map_err(|_| "bad --postgres connection string".to_owned())?;
+    let mut config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|_| "bad --postgres connection string".to_owned())?;
     config.connect_timeout(Duration::from_secs(2));
     let manager = Manager::from_config(
         config,

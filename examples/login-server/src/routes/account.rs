@@ -50,7 +50,9 @@ pub async fn signup<S: Store>(
         (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
     };
     if !valid_username(&form.username) {
-        return Ok(refuse("Usernames have 3 to 32 of a–z, 0–9, '.', '_' and '-'."));
+        return Ok(refuse(
+            "Usernames have 3 to 32 of a–z, 0–9, '.', '_' and '-'.",
+        ));
     }
     if !password::LENGTH.contains(&form.password.chars().count()) {
         return Ok(refuse("Passwords have 8 to 128 characters."));

@@ -28,10 +28,19 @@ pub fn router<S: Store + 'static>(guard: Guard<S>) -> Router {
     let app = Arc::new(App::new(guard));
     Router::new()
         .route("/", get(home::<S>))
-        .route("/signup", get(account::signup_page).post(account::signup::<S>))
+        .route(
+            "/signup",
+            get(account::signup_page).post(account::signup::<S>),
+        )
         .route("/login", get(account::login_page).post(account::login::<S>))
-        .route("/login/code", get(two_factor::code_page::<S>).post(two_factor::code::<S>))
-        .route("/enroll", get(two_factor::enroll_page::<S>).post(two_factor::enroll::<S>))
+        .route(
+            "/login/code",
+            get(two_factor::code_page::<S>).post(two_factor::code::<S>),
+        )
+        .route(
+            "/enroll",
+            get(two_factor::enroll_page::<S>).post(two_factor::enroll::<S>),
+        )
         .route("/logout", post(logout))
         .layer(axum::middleware::map_response(security_headers))
         .layer(session::layer())

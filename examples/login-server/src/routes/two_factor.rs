@@ -55,7 +55,10 @@ fn refusal(outcome: &Outcome, user: &str) -> (StatusCode, Notice) {
                 ),
                 None => "Too many wrong codes: this account is locked. Contact support.".into(),
             };
-            (StatusCode::TOO_MANY_REQUESTS, Notice::new("throttled", text))
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                Notice::new("throttled", text),
+            )
         }
         Outcome::StoreUnavailable(e) => {
             // Fail closed: no store, no login. The error names the backend's
@@ -63,7 +66,10 @@ fn refusal(outcome: &Outcome, user: &str) -> (StatusCode, Notice) {
             tracing::error!(user, error = %e, "code refused: store unavailable (fail closed)");
             let text = "Code checking is unavailable right now, so nobody can log in. \
                         Please try again in a few minutes.";
-            (StatusCode::SERVICE_UNAVAILABLE, Notice::new("unavailable", text))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Notice::new("unavailable", text),
+            )
         }
         // `Rejected`, and anything a later guard version adds: a refusal.
         _ => {
@@ -75,7 +81,12 @@ fn refusal(outcome: &Outcome, user: &str) -> (StatusCode, Notice) {
 }
 
 /// Checks `code` for `user`'s credential with the guard.
-async fn check<S: Store>(app: &App<S>, user: &str, totp: &Totp, code: &str) -> Result<Outcome, Failure> {
+async fn check<S: Store>(
+    app: &App<S>,
+    user: &str,
+    totp: &Totp,
+    code: &str,
+) -> Result<Outcome, Failure> {
     let id = credential(user).ok_or_else(|| Failure::internal("invalid credential id"))?;
     Ok(app.guard.verify_totp(&id, totp, code, now()?).await)
 }
@@ -156,7 +167,10 @@ async fn render_code<S: Store>(
     let Some(user) = session.get::<String>(session::AWAITING_CODE).await? else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let left = app.users.totp(&user).and_then(|t| seconds_left(&t, now().ok()?));
+    let left = app
+        .users
+        .totp(&user)
+        .and_then(|t| seconds_left(&t, now().ok()?));
     let csrf = session::csrf_token(session).await?;
     Ok((status, Html(pages::code(&csrf, left, message))).into_response())
 }

@@ -33,7 +33,10 @@ pub async fn qr_matches_manual_key(page: &Page<'_>, user: &str, manual: &Secret)
     let key = KeyUri::parse(&uri).unwrap();
     assert_eq!(key.account(), user);
     assert_eq!(key.issuer(), Some("otpcore demo"));
-    assert!(bool::from(key.secret().ct_eq(manual)), "QR and manual key differ");
+    assert!(
+        bool::from(key.secret().ct_eq(manual)),
+        "QR and manual key differ"
+    );
 }
 
 /// Saves a screenshot of the whole page; returns where.
@@ -51,15 +54,26 @@ pub async fn save_screenshot(page: &Page<'_>, name: &str) -> std::path::PathBuf 
 /// or with another, is refused with 403 and changes nothing.
 pub async fn cookie_headers_and_csrf(page: &Page<'_>, server: &Server) {
     let cookie = page.browser.get_named_cookie("id").await.unwrap();
-    assert_eq!(cookie.http_only(), Some(true), "session cookie must be HttpOnly");
+    assert_eq!(
+        cookie.http_only(),
+        Some(true),
+        "session cookie must be HttpOnly"
+    );
     assert_eq!(format!("{:?}", cookie.same_site()), "Some(Strict)");
     let session = cookie.value().to_owned();
 
     let response = server.request("GET", "/enroll", &session, "");
-    let head = response.split("\r\n\r\n").next().unwrap().to_ascii_lowercase();
+    let head = response
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .to_ascii_lowercase();
     assert!(head.starts_with("http/1.1 200"), "{head}");
     assert!(head.contains("\r\ncache-control: no-store\r\n"), "{head}");
-    assert!(head.contains("\r\ncontent-security-policy: default-src 'none'"), "{head}");
+    assert!(
+        head.contains("\r\ncontent-security-policy: default-src 'none'"),
+        "{head}"
+    );
 
     for body in ["code=123456", "code=123456&csrf=forged"] {
         let response = server.request("POST", "/enroll", &session, body);
@@ -93,7 +107,10 @@ pub fn logs_hold_no_secret(server: &Server, forbidden: &[String], expected: &[&s
         }
     }
     for line in expected {
-        assert!(logs.contains(line), "no log line contains {line:?}; logs:\n{logs}");
+        assert!(
+            logs.contains(line),
+            "no log line contains {line:?}; logs:\n{logs}"
+        );
     }
     assert!(!logs.contains("otpauth"), "a log line contains a URI");
 }
@@ -110,7 +127,10 @@ fn contains_token(line: &str, needle: &str) -> bool {
 
 #[test]
 fn the_log_check_finds_a_code_but_not_a_longer_number() {
-    assert!(contains_token("code refused user=\"alice\" code=287082", "287082"));
+    assert!(contains_token(
+        "code refused user=\"alice\" code=287082",
+        "287082"
+    ));
     assert!(contains_token("x 287082.", "287082"));
     assert!(!contains_token("port 52870821", "287082"));
     assert!(contains_token("key=JBSWY3DPEHPK3PXP1", "JBSWY3DPEHPK3PXP"));

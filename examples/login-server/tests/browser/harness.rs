@@ -27,7 +27,12 @@ fn binary(env: &str, candidates: &[&str]) -> PathBuf {
         .into_iter()
         .chain(candidates.iter().map(PathBuf::from))
         .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("{} not found (${env}, {candidates:?}): {INSTALL_HINT}", candidates[0]))
+        .unwrap_or_else(|| {
+            panic!(
+                "{} not found (${env}, {candidates:?}): {INSTALL_HINT}",
+                candidates[0]
+            )
+        })
 }
 
 /// A child process killed (and reaped) on drop.
@@ -63,7 +68,10 @@ impl Chromedriver {
         let process = Process(child);
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen within 30 s");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen within 30 s"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Chromedriver {
@@ -88,7 +96,9 @@ impl Chromedriver {
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await
-            .unwrap_or_else(|e| panic!("cannot start Chromium through chromedriver: {e}; {INSTALL_HINT}"))
+            .unwrap_or_else(|e| {
+                panic!("cannot start Chromium through chromedriver: {e}; {INSTALL_HINT}")
+            })
     }
 }
 
@@ -152,7 +162,9 @@ impl Server {
     pub fn request(&self, method: &str, path: &str, session: &str, body: &str) -> String {
         let authority = self.base.strip_prefix("http://").unwrap();
         let mut stream = TcpStream::connect(authority).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nCookie: id={session}\r\n\

@@ -47,11 +47,18 @@ impl<'a> Page<'a> {
             match old_page.tag_name().await {
                 Err(e) if e.is_stale_element_reference() => break,
                 Err(e) => panic!("waiting for the next page: {e}"),
-                Ok(_) => assert!(Instant::now() < deadline, "no new page 20 s after submitting #{form}"),
+                Ok(_) => assert!(
+                    Instant::now() < deadline,
+                    "no new page 20 s after submitting #{form}"
+                ),
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        self.browser.wait().for_element(Locator::Css("main")).await.unwrap();
+        self.browser
+            .wait()
+            .for_element(Locator::Css("main"))
+            .await
+            .unwrap();
     }
 
     /// The text of the first element matching `css`.
@@ -61,18 +68,23 @@ impl<'a> Page<'a> {
         element.text().await.unwrap()
     }
 
-
     /// The `(data-outcome, text)` of the message above the form.
     pub async fn message(&self) -> (String, String) {
         let element = self.browser.find(Locator::Id("message")).await.unwrap();
-        let kind = element.attr("data-outcome").await.unwrap().unwrap_or_default();
+        let kind = element
+            .attr("data-outcome")
+            .await
+            .unwrap()
+            .unwrap_or_default();
         (kind, element.text().await.unwrap())
     }
 
     /// The seconds-left figure next to the code field.
     pub async fn seconds_left(&self) -> u64 {
         let text = self.text("#seconds-left").await;
-        let seconds = text.strip_suffix(" s left").unwrap_or_else(|| panic!("{text:?}"));
+        let seconds = text
+            .strip_suffix(" s left")
+            .unwrap_or_else(|| panic!("{text:?}"));
         seconds.parse().unwrap()
     }
 
