@@ -96,13 +96,19 @@ async fn full_flow(server: &Server, store: &str, redis: Option<&mut RedisServer>
     // ±1 window accepts: the enrollment used this step's).
     alice.submit("logout").await;
     assert!(alice.text("main").await.contains("Not logged in"));
+    alice.goto("/login").await;
+    let anonymous = alice.session_id().await;
     alice.log_in(USER, PASSWORD).await;
     assert_eq!(alice.path().await, "/login/code");
+    let password_passed = alice.session_id().await;
     assert!((1..=30).contains(&alice.seconds_left().await));
     let step = totp.step_at(now()).unwrap() + 1;
     let login = totp.generate_step(step).to_string();
     alice.enter_code("code-form", &login).await;
     assert_eq!(alice.path().await, "/");
+    // A new session id at each step: one planted before login is worthless.
+    let logged_in = alice.session_id().await;
+    assert!(anonymous != password_passed && password_passed != logged_in);
     assert!(alice.text("#welcome").await.contains(USER));
     codes.push(login.clone());
 
@@ -142,6 +148,17 @@ async fn full_flow(server: &Server, store: &str, redis: Option<&mut RedisServer>
 
     // Wrong codes: refused as wrong, then throttled with the wait shown.
     let carol = Page::new(driver.browser().await, server);
+    // Neither code page opens without the password step ...
+    for path in ["/login/code", "/enroll"] {
+        carol.goto(path).await;
+        assert_eq!(carol.path().await, "/login", "{path}");
+    }
+    // ... and a wrong password, or an unknown user, goes no further.
+    for (user, password) in [(USER, "not the password"), ("nobody", PASSWORD)] {
+        carol.log_in(user, password).await;
+        assert_eq!(carol.message().await.0, "wrong-password");
+        assert_eq!(carol.path().await, "/login");
+    }
     carol.log_in(USER, PASSWORD).await;
     let wrong = wrong_code(&totp);
     let mut throttled = None;
@@ -168,6 +185,7 @@ async fn full_flow(server: &Server, store: &str, redis: Option<&mut RedisServer>
     }
     let mut forbidden = codes;
     forbidden.extend([manual.replace(' ', ""), manual, PASSWORD.to_owned()]);
+    forbidden.push("not the password".to_owned());
     let mut expected = vec![
         "signed up",
         "two-factor login switched on",

@@ -108,4 +108,10 @@ impl<'a> Page<'a> {
         self.type_into("code", code).await;
         self.submit(form).await;
     }
+
+    /// The session cookie's value (the session id).
+    pub async fn session_id(&self) -> String {
+        let cookie = self.browser.get_named_cookie("id").await.unwrap();
+        cookie.value().to_owned()
+    }
 }
