@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -35,11 +36,24 @@ fn binary(env: &str, candidates: &[&str]) -> PathBuf {
         })
 }
 
-/// A child process killed (and reaped) on drop.
+/// A child process started in its own process group, killed with the whole
+/// group (chromedriver's Chromium processes too, should a test fail before
+/// closing its browsers) and reaped on drop.
 struct Process(Child);
+
+impl Process {
+    fn spawn(command: &mut Command) -> std::io::Result<Process> {
+        command.process_group(0).spawn().map(Process)
+    }
+}
 
 impl Drop for Process {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -58,14 +72,14 @@ impl Chromedriver {
         // than with chromedriver's "cannot find Chrome binary".
         binary("OTPCORE_CHROMIUM", &["/usr/bin/chromium"]);
         let port = free_port();
-        let child = Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start chromedriver: {e}; {INSTALL_HINT}"));
-        let process = Process(child);
+        let process = Process::spawn(
+            Command::new(driver)
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .unwrap_or_else(|e| panic!("cannot start chromedriver: {e}; {INSTALL_HINT}"));
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -113,17 +127,18 @@ impl Server {
     /// Starts `otpcore-login-server --listen 127.0.0.1:0 <args>` at log level
     /// `trace` for every crate: the most a log could ever reveal.
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_otpcore-login-server"))
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .env("RUST_LOG", "trace")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut process = Process::spawn(
+            Command::new(env!("CARGO_BIN_EXE_otpcore-login-server"))
+                .args(["--listen", "127.0.0.1:0"])
+                .args(args)
+                .env("RUST_LOG", "trace")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+        )
+        .unwrap();
         let logs = Arc::new(Mutex::new(String::new()));
-        let stderr = child.stderr.take().unwrap();
+        let stderr = process.0.stderr.take().unwrap();
         let sink = Arc::clone(&logs);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -133,10 +148,9 @@ impl Server {
             }
         });
         let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
+        BufReader::new(process.0.stdout.take().unwrap())
             .read_line(&mut first)
             .unwrap();
-        let process = Process(child);
         let base = first
             .trim()
             .strip_prefix("listening on ")
