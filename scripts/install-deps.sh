@@ -49,3 +49,16 @@ fi
 if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly miri --version >/dev/null 2>&1; then
   rustup component add --toolchain nightly miri rust-src >/dev/null 2>&1 || true
 fi
+
+# The reference login server's browser test (examples/login-server/tests/browser)
+# drives headless Chromium through chromedriver: Debian's own packages.
+browser_missing=()
+for p in chromium chromium-driver; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || browser_missing+=("$p")
+done
+if ((${#browser_missing[@]})); then
+  echo "install-deps: apt-get install ${browser_missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${browser_missing[@]}" >/dev/null
+fi

@@ -18,7 +18,8 @@ grep -qw avx512f /proc/cpuinfo && expect+=(avx512)
 OTPCORE_EXPECT_BACKENDS=$(IFS=,; echo "${expect[*]:-}")
 export OTPCORE_EXPECT_BACKENDS
 echo "SIMD backends this CPU must run (from /proc/cpuinfo): ${OTPCORE_EXPECT_BACKENDS:-none}"
-cargo test --workspace --all-features
+# (The login server's tests run in their own step below.)
+cargo test --workspace --all-features --exclude otpcore-login-server
 step "Rust: the no_std core builds and passes its unit tests without std"
 cargo test -p otpcore --lib --no-default-features
 step "Rust: the core's tests on the portable backend alone (--cfg otpcore_backend=\"soft\")"
@@ -29,6 +30,9 @@ trap 'rm -rf "$root"' EXIT
 cargo install --quiet --locked --debug --path crates/otpcore-cli --root "$root" --target-dir target
 "$root/bin/otpcore" generate --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ --time 59 --digits 8 | grep -qx 94287082
 echo "cargo install: $root/bin/otpcore prints RFC 6238's 94287082"
+
+step "reference login server: unit tests and the browser test (headless Chromium; in-memory and Redis stores)"
+cargo test -p otpcore-login-server --all-features
 
 step "differential: otpcore vs pyotp and oathtool"
 scripts/test-differential.sh
