@@ -50,9 +50,11 @@ impl Code {
 /// the first `groups - longer` of `base` digits and the last `longer` of
 /// `base + 1`. Public arithmetic on the digit count (6 to 10) only.
 fn layout(n: usize) -> (usize, usize, usize) {
-    // At least one group, so the divisions below never divide by zero.
+    // At least one group, so the divisions never divide by zero (`checked_*`
+    // for the panic-freedom lints; the `None` case never happens).
     let groups = n.div_ceil(4).max(1);
-    (groups, n / groups, n % groups)
+    let base = n.checked_div(groups).unwrap_or(n);
+    (groups, base, n.checked_rem(groups).unwrap_or(0))
 }
 
 impl fmt::Display for GroupedCode {

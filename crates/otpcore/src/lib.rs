@@ -47,7 +47,7 @@ pub use code::{Code, CodeError};
 pub use code_group::GroupedCode;
 pub use hotp::{Hotp, HotpConfig};
 #[cfg(feature = "migration")]
-pub use migration::{AccountError, Migration, MigrationError};
+pub use migration::{AccountError, ExportError, Migration, MigrationError, Unexportable};
 pub use params::{Algorithm, Digits, ParamError, Period};
 #[cfg(feature = "qr")]
 pub use qr::{Qr, QrError};
