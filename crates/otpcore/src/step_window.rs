@@ -1,7 +1,7 @@
 //! [`StepWindow`]: the TOTP time step containing a moment, with its start, end
 //! and the seconds left, for an authenticator's countdown.
 
-use crate::{TimeError, Totp};
+use crate::{Steam, TimeError, Totp};
 
 /// The time step containing a moment, as [`Totp::step_window`] computes it: what
 /// an authenticator app needs to show a code with its countdown.
@@ -51,9 +51,20 @@ impl Totp {
     }
 }
 
+impl Steam {
+    /// [`Totp::step_window`] for Steam's 30 s steps: the countdown next to a
+    /// Steam code.
+    ///
+    /// # Errors
+    /// None today (Steam's epoch is 0); the `Result` matches [`Totp::step_window`].
+    pub fn step_window(&self, at: u64) -> Result<StepWindow, TimeError> {
+        self.totp().step_window(at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::{Period, Secret, TimeError, Totp, TotpConfig};
+    use crate::{Period, Secret, Steam, TimeError, Totp, TotpConfig};
 
     fn totp(period: u64, t0: u64) -> Totp {
         let config = TotpConfig {
@@ -84,6 +95,9 @@ mod tests {
             (0, 100, 160, 1)
         );
         assert_eq!(t.step_window(99), Err(TimeError::BeforeT0));
+        let steam = Steam::new(&Secret::from_bytes(&[7; 20]).unwrap());
+        let w = steam.step_window(1_700_000_001).unwrap();
+        assert_eq!((w.step, w.remaining), (1_700_000_001 / 30, 9));
     }
 
     #[test]
