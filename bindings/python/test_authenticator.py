@@ -3,10 +3,11 @@ countdown), Google Authenticator export (imported back, decoded by zxing-cpp
 and by the official protobuf package), and TOTP resynchronisation in the
 stateful verifier."""
 
-import base64
 import io
+import pathlib
+import re
 import sys
-import urllib.parse
+import textwrap
 
 import pytest
 import zxingcpp
@@ -135,3 +136,53 @@ def test_totp_resync_recentres_the_drift():
     # The window is validated like the others.
     with pytest.raises(OtpError.InvalidConfig):
         StatefulVerifier(VerifierConfig(totp_resync_window=501))
+
+
+def test_app_example():
+    # --- app example (bindings/README.md, "Showing codes, exporting, resynchronising")
+    from otpcore_ffi import Algorithm, KeyUri, Secret, StatefulVerifier, Totp, VerifierConfig, VerifyOutcome
+    from otpcore_ffi import export_migration, import_migration
+
+    # An authenticator's screen: the code as apps show it, and the seconds left.
+    totp = Totp(Secret.from_bytes(b"12345678901234567890"))
+    shown = totp.display_at(1_700_000_000)
+    label = f"{shown.grouped}  {shown.window.remaining} s"  # "ddd ddd  10 s"
+
+    # Moving to Google Authenticator: one QR code per ten accounts, as the app makes them.
+    accounts = [KeyUri.totp(Secret.generate(Algorithm.SHA1), "ACME Co", f"user{i}@example.com") for i in range(12)]
+    batches = export_migration(accounts)
+    pictures = [batch.qr_svg() for batch in batches]  # show them one after another
+    assert [a for b in batches for a in import_migration(b.uri()).accounts] == accounts
+
+    # A phone whose clock runs 4 minutes fast: two consecutive codes re-centre the drift.
+    verifier = StatefulVerifier(VerifierConfig(totp_resync_window=10))
+    now = 1_700_000_000
+    first, second = totp.generate_at(now + 210), totp.generate_at(now + 240)
+    outcome = verifier.resync_totp("alice:totp", totp, first, second, now)
+    assert outcome == VerifyOutcome.ACCEPTED(step=now // 30 + 8, offset=8)
+    # --- end app example ---
+    assert re.fullmatch(r"\d{3} \d{3}  10 s", label) and len(pictures) == 2
+
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+EXAMPLES = {
+    "kotlin": ("bindings/kotlin/src/test/kotlin/otpcore/AuthenticatorTest.kt", "//"),
+    "swift": ("bindings/swift/Tests/OtpcoreTests/AuthenticatorTests.swift", "//"),
+    "python": ("bindings/python/test_authenticator.py", "#"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(EXAMPLES))
+def test_app_examples_in_the_guide_are_the_tested_ones(language):
+    """bindings/README.md's section "Showing codes, exporting, resynchronising" shows
+    exactly the marked blocks the three suites run."""
+    path, comment = EXAMPLES[language]
+    lines = (ROOT / path).read_text().splitlines()
+    start = next(i for i, l in enumerate(lines) if l.strip().startswith(f"{comment} --- app example"))
+    end = next(i for i, l in enumerate(lines) if l.strip() == f"{comment} --- end app example ---")
+    tested = textwrap.dedent("\n".join(lines[start + 1 : end])).strip("\n")
+    guide = (ROOT / "bindings" / "README.md").read_text()
+    section = guide.split("## Showing codes, exporting, resynchronising", 1)[1].split("\n## ", 1)[0]
+    shown = re.search(rf"^```{language}\n(.*?)^```$", section, re.S | re.M)
+    assert shown, f"the section has a {language} block"
+    assert shown.group(1).strip("\n") == tested

@@ -75,6 +75,7 @@ pub(crate) fn scan_consecutive_ending_in(
 /// # Security
 /// Every pair is computed and compared whether or not an earlier one matched;
 /// see [`scan_consecutive`].
+#[inline(always)]
 fn scan_pairs(
     mac: &KeyedMac,
     digits: Digits,

@@ -206,8 +206,12 @@ impl Totp {
     /// [`VerifyError::Replayed`], [`VerifyError::WindowTooLarge`].
     ///
     /// # Security
-    /// The constant-time scan of [`Hotp::verify_consecutive`](crate::Hotp::verify_consecutive):
-    /// every pair in the window is computed and compared, without early exit.
+    /// The constant-time scan of [`Hotp::verify_consecutive`](crate::Hotp::verify_consecutive)
+    /// (`resync::scan_pairs`, inlined into both): every pair in the window is
+    /// computed and compared, without early exit. Checked in the release build
+    /// (rustc 1.95, x86-64, `--emit asm` of this function): the tail after the
+    /// loop is the same `sbb`, `cmove`, `sete` and unconditional stores as the
+    /// HOTP form, then an unconditional jump to the epilogue.
     pub fn verify_consecutive(
         &self,
         first: &str,

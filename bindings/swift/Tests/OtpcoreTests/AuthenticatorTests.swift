@@ -106,4 +106,31 @@ final class AuthenticatorTests: XCTestCase {
             if case .InvalidConfig = $0 { return true } else { return false }
         }
     }
+
+    func testAppExample() throws {
+        // --- app example (bindings/README.md, "Showing codes, exporting, resynchronising")
+        // An authenticator's screen: the code as apps show it, and the seconds left.
+        let totp = Totp(secret: try Secret.fromBytes(bytes: Data("12345678901234567890".utf8)))
+        let shown = try totp.displayAt(at: 1_700_000_000)
+        let label = "\(shown.grouped)  \(shown.window.remaining) s"  // "ddd ddd  10 s"
+
+        // Moving to Google Authenticator: one QR code per ten accounts, as the app makes them.
+        let accounts = try (0..<12).map {
+            try KeyUri.totp(secret: try Secret.generate(algorithm: .sha1), issuer: "ACME Co", account: "user\($0)@example.com")
+        }
+        let batches = try exportMigration(accounts: accounts)
+        let pictures = try batches.map { try $0.qrSvg() }  // show them one after another
+        XCTAssertEqual(try batches.flatMap { try importMigration(uri: $0.uri()).accounts }, accounts)
+
+        // A phone whose clock runs 4 minutes fast: two consecutive codes re-centre the drift.
+        let verifier = try StatefulVerifier(config: VerifierConfig(totpResyncWindow: 10))
+        let now: UInt64 = 1_700_000_000
+        let outcome = try verifier.resyncTotp(
+            credentialId: "alice:totp", totp: totp,
+            first: try totp.generateAt(at: now + 210), second: try totp.generateAt(at: now + 240), at: now)
+        XCTAssertEqual(outcome, .accepted(step: now / 30 + 8, offset: 8))
+        // --- end app example ---
+        XCTAssertEqual(label.count, "ddd ddd  10 s".count)
+        XCTAssertEqual(pictures.count, 2)
+    }
 }

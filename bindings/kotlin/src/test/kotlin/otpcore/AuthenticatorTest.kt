@@ -100,4 +100,28 @@ class AuthenticatorTest {
         assertEquals(mismatch, verifier.resyncTotp("far", totp, device(12), device(13), t))
         assertThrows<OtpException.InvalidConfig> { StatefulVerifier(VerifierConfig(totpResyncWindow = 501uL)) }
     }
+
+    @Test
+    fun appExample() {
+        // --- app example (bindings/README.md, "Showing codes, exporting, resynchronising")
+        // An authenticator's screen: the code as apps show it, and the seconds left.
+        val totp = Totp(Secret.fromBytes("12345678901234567890".toByteArray()))
+        val shown = totp.displayAt(1_700_000_000uL)
+        val label = "${shown.grouped}  ${shown.window.remaining} s" // "ddd ddd  10 s"
+
+        // Moving to Google Authenticator: one QR code per ten accounts, as the app makes them.
+        val accounts = (0 until 12).map { KeyUri.totp(Secret.generate(Algorithm.SHA1), "ACME Co", "user$it@example.com") }
+        val batches = exportMigration(accounts)
+        val pictures = batches.map { it.qrSvg() } // show them one after another
+        check(batches.flatMap { importMigration(it.uri()).accounts } == accounts)
+
+        // A phone whose clock runs 4 minutes fast: two consecutive codes re-centre the drift.
+        val verifier = StatefulVerifier(VerifierConfig(totpResyncWindow = 10uL))
+        val now = 1_700_000_000uL
+        val outcome = verifier.resyncTotp("alice:totp", totp, totp.generateAt(now + 210uL), totp.generateAt(now + 240uL), now)
+        check(outcome == VerifyOutcome.Accepted(step = now / 30uL + 8uL, offset = 8))
+        // --- end app example ---
+        assertTrue(Regex("""\d{3} \d{3}  10 s""").matches(label), label)
+        assertEquals(2, pictures.size)
+    }
 }
