@@ -5,7 +5,7 @@
 //! over an in-memory entry held under its lock) never look inside.
 
 use crate::store::{Advance, State};
-use otpcore::{Code, Hotp, Match, Totp, VerifyError, Window};
+use otpcore::{Code, Digits, Hotp, Match, Totp, VerifyError, Window};
 
 use super::config::GuardConfig;
 use super::outcome::Outcome;
@@ -49,10 +49,7 @@ pub(super) fn totp_resync<'a>(
     [first, second]: [&'a str; 2],
     at: u64,
 ) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
-    let digits = totp.config().digits;
-    Code::parse(first, digits)
-        .and(Code::parse(second, digits))
-        .map_err(|e| Outcome::Rejected(e.into()))?;
+    parse_pair(totp.config().digits, [first, second])?;
     let expected = totp.step_at(at).map_err(|e| Outcome::Rejected(e.into()))?;
     Ok(move |state: State| {
         let reach = config.totp_resync_window.min(config.max_drift);
@@ -107,10 +104,7 @@ pub(super) fn resync<'a>(
     [first, second]: [&'a str; 2],
     at: u64,
 ) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
-    let digits = hotp.config().digits;
-    Code::parse(first, digits)
-        .and(Code::parse(second, digits))
-        .map_err(|e| Outcome::Rejected(e.into()))?;
+    parse_pair(hotp.config().digits, [first, second])?;
     Ok(move |state: State| {
         let window = Window::look_ahead(config.hotp_resync_look_ahead);
         let m = next_counter(&state).and_then(|next| {
@@ -118,6 +112,14 @@ pub(super) fn resync<'a>(
         })?;
         Ok((m, hotp_advance(m, at)))
     })
+}
+
+/// Both codes of a resync pair must be well formed before the store is touched.
+fn parse_pair(digits: Digits, codes: [&str; 2]) -> Result<(), Outcome> {
+    for code in codes {
+        Code::parse(code, digits).map_err(|e| Outcome::Rejected(e.into()))?;
+    }
+    Ok(())
 }
 
 /// The HOTP counter after the last accepted one; an exhausted counter matches
