@@ -109,7 +109,7 @@ fn refuses_what_the_format_cannot_carry() {
     }
     let max = account(&[1; 20], None, "e", Some(i64::MAX as u64));
     assert_eq!(
-        import_all(&Migration::export(&[max.clone()], 1).unwrap()),
+        import_all(&Migration::export(std::slice::from_ref(&max), 1).unwrap()),
         [max]
     );
 }
