@@ -82,9 +82,11 @@ impl std::error::Error for Unexportable {}
 const PREFIX: &str = "otpauth-migration://offline?data=";
 
 impl Migration {
-    /// Accounts per QR code in Google Authenticator's own exports: ten (30
-    /// accounts make three QR codes; Aegis' compatible export uses the same
-    /// number, beemdevelopment/Aegis pull request 964).
+    /// Accounts per QR code in Google Authenticator's own exports: ten. Users
+    /// report 30 accounts exported as three QR codes (dim13/otpauth issue 21)
+    /// and "up to 10 accounts per QR code" (krissrex/google-authenticator-exporter
+    /// issue 14); Aegis' compatible export uses the same number
+    /// (beemdevelopment/Aegis pull request 964).
     pub const DEFAULT_BATCH_SIZE: usize = 10;
 
     /// Splits `accounts` into exports of at most `batch_size` accounts each,
