@@ -3,7 +3,8 @@
 use core::fmt;
 
 use otpcore::{
-    CodeError, MigrationError, ParamError, QrError, SecretError, TimeError, UriError, VerifyError,
+    CodeError, ExportError, MigrationError, ParamError, QrError, SecretError, TimeError, UriError,
+    VerifyError,
 };
 
 /// Why an otpcore call failed.
@@ -65,6 +66,10 @@ pub enum OtpError {
     /// The text is not a usable Google Authenticator export; the message says what
     /// is wrong and, for a bad account, its position in the export.
     InvalidMigration(MigrationError),
+    /// Accounts that cannot be exported to Google Authenticator (7, 9 or 10
+    /// digits, a period other than 30 s, a counter above 2^63 - 1: the message
+    /// gives the account's position), or a batch size of 0.
+    InvalidExport(ExportError),
     /// An error this version of the bindings does not know by name; the message says
     /// what happened.
     Other(String),
@@ -92,6 +97,7 @@ impl fmt::Display for OtpError {
             OtpError::QrTooLong => QrError::TooLong.fmt(f),
             OtpError::InvalidQrScale => QrError::Scale.fmt(f),
             OtpError::InvalidMigration(e) => e.fmt(f),
+            OtpError::InvalidExport(e) => e.fmt(f),
             OtpError::Other(message) => f.write_str(message),
         }
     }
@@ -160,6 +166,15 @@ impl From<QrError> for OtpError {
             QrError::TooLong => OtpError::QrTooLong,
             QrError::Scale => OtpError::InvalidQrScale,
             _ => OtpError::Other(e.to_string()),
+        }
+    }
+}
+
+impl From<ExportError> for OtpError {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Random => OtpError::RandomFailed,
+            _ => OtpError::InvalidExport(e),
         }
     }
 }

@@ -16,7 +16,10 @@
 //! - [`Hotp`] and [`Totp`]: generation at a counter / time or now, and verification
 //!   in a [`Window`] with `last_used`, returning the matched step and offset ([`Match`]).
 //! - [`KeyUri`]: `otpauth://` URI parse and build, and its QR code as SVG or PNG.
-//! - [`import_migration`]: Google Authenticator exports as `KeyUri`s.
+//! - [`import_migration`]: Google Authenticator exports as `KeyUri`s, and
+//!   [`export_migration`]: `KeyUri`s as exports ([`ExportBatch`], one QR code each).
+//! - [`Totp::display_at`] ([`CodeDisplay`]), [`Totp::step_window`] ([`StepWindow`])
+//!   and [`group_code`]: codes as authenticator apps show them, with the countdown.
 //! - [`Steam`]: Steam Guard codes.
 //! - [`OtpError`]: the one error type (`OtpException` in Kotlin).
 //!
@@ -55,8 +58,10 @@ uniffi::setup_scaffolding!();
 #[global_allocator]
 static ALLOCATOR: WipeOnFree<std::alloc::System> = WipeOnFree(std::alloc::System);
 
+mod display;
 mod enroll;
 mod error;
+mod export;
 mod otp;
 mod params;
 mod secret;
@@ -64,8 +69,10 @@ mod stateful;
 mod uri;
 mod wipe;
 
+pub use display::{group_code, CodeDisplay, StepWindow};
 pub use enroll::{import_migration, MigrationBatch, Steam};
 pub use error::OtpError;
+pub use export::{export_migration, ExportBatch};
 pub use otp::{Hotp, Totp};
 pub use params::{Algorithm, HotpConfig, Match, OtpKind, SecretPolicy, TotpConfig, Window};
 pub use secret::Secret;

@@ -74,6 +74,10 @@ pub struct VerifierConfig {
     /// Default 100.
     #[uniffi(default = 100)]
     pub hotp_resync_look_ahead: u64,
+    /// Steps either side of the current one searched by `resyncTotp`, which
+    /// needs two consecutive codes; never more than `maxDrift`. Default 10.
+    #[uniffi(default = 10)]
+    pub totp_resync_window: u64,
     /// Failure throttling.
     #[uniffi(default)]
     pub throttle: ThrottlePolicy,
@@ -164,6 +168,7 @@ impl StatefulVerifier {
             max_drift: config.max_drift,
             hotp_look_ahead: config.hotp_look_ahead,
             hotp_resync_look_ahead: config.hotp_resync_look_ahead,
+            totp_resync_window: config.totp_resync_window,
             throttle,
         };
         Ok(Arc::new(StatefulVerifier {
@@ -266,6 +271,36 @@ impl StatefulVerifier {
         Ok(self
             .guard
             .resync_hotp_blocking(&id, &hotp.inner, &first, &second, at)
+            .into())
+    }
+
+    /// RFC 6238 §6 resynchronisation, for a device whose clock is too far off
+    /// for `verifyTotp`: accepts two consecutive codes `first` and `second`
+    /// (the second is the device's current one) found within
+    /// `totpResyncWindow` steps (at most `maxDrift`) of the step of `at`, and
+    /// records the device's offset as the credential's drift, so that later
+    /// `verifyTotp` calls are centred on the device's clock. `Accepted`
+    /// reports the step of `second` and its offset. A failed resync counts as a
+    /// failure, like any attempt.
+    ///
+    /// # Errors
+    /// Only `InvalidCredentialId`.
+    ///
+    /// # Security
+    /// Constant time in the codes; the same replay protection and throttling
+    /// as `verifyTotp`.
+    pub fn resync_totp(
+        &self,
+        credential_id: String,
+        totp: Arc<Totp>,
+        first: String,
+        second: String,
+        at: u64,
+    ) -> Result<VerifyOutcome, OtpError> {
+        let id = CredentialId::new(&credential_id)?;
+        Ok(self
+            .guard
+            .resync_totp_blocking(&id, &totp.inner, &first, &second, at)
             .into())
     }
 

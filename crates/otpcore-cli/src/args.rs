@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Print the code: TOTP at the current time by default; --counter switches to HOTP.
-    Generate(OtpArgs),
+    Generate(GenerateArgs),
     /// Check a code: prints "step=<N> offset=<K>" and exits 0, or "rejected" and exits 1.
     Verify {
         // Flattened: its own flags carry the help text.
@@ -86,6 +86,14 @@ pub enum UriCommand {
         /// The otpauth-migration:// URI; "-" reads it from stdin.
         uri: String,
     },
+    /// Print Google Authenticator export URIs (otpauth-migration://offline?data=...),
+    /// one per batch (one QR code each), for the otpauth:// URIs on stdin, one per
+    /// line. The output contains the secrets.
+    ExportMigration {
+        /// Accounts per batch; 10 is what Google Authenticator puts in one QR code.
+        #[arg(long, value_name = "N", default_value_t = otpcore::Migration::DEFAULT_BATCH_SIZE)]
+        batch_size: usize,
+    },
 }
 
 /// Where the secret comes from, and how strictly it is checked.
@@ -132,6 +140,18 @@ pub struct OtpArgs {
     /// Steam Guard: five characters of Steam's alphabet (SHA-1, 30 s, any case).
     #[arg(long, conflicts_with_all = ["counter", "algorithm", "digits", "period", "t0"])]
     pub(crate) steam: bool,
+}
+
+/// `otpcore generate`: the generator and how to print its code.
+#[derive(Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub(crate) otp: OtpArgs,
+    /// Print one JSON object: code, grouped (as apps show it), step, and for
+    /// TOTP and Steam valid_from, valid_until (unix seconds) and remaining
+    /// (seconds); for HOTP step is the counter and the time fields are null.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// `otpcore uri qr`: where to draw the enrollment picture.

@@ -20,6 +20,8 @@
 mod args;
 pub mod cli_io;
 mod enroll;
+pub mod export;
+mod generate;
 
 use std::process::ExitCode;
 
@@ -32,7 +34,7 @@ use otpcore::{
 pub use args::{Cli, Command, Fail};
 use args::{OtpArgs, ParamArgs, SecretArgs, UriCommand};
 
-enum Otp {
+pub(crate) enum Otp {
     Totp(Totp, u64),
     Hotp(Hotp, u64),
     Steam(Steam, u64),
@@ -95,11 +97,7 @@ impl OtpArgs {
 /// [`Fail`] for any bad input: the message names the problem, never a value.
 pub fn run(command: Command) -> Result<ExitCode, Fail> {
     match command {
-        Command::Generate(args) => match args.build()? {
-            Otp::Totp(totp, at) => println!("{}", totp.generate_at(at)?),
-            Otp::Hotp(hotp, counter) => println!("{}", hotp.generate(counter)),
-            Otp::Steam(steam, at) => println!("{}", steam.generate_at(at)?),
-        },
+        Command::Generate(args) => generate::print(args.otp.build()?, args.json)?,
         Command::Verify {
             otp,
             code,
@@ -171,6 +169,11 @@ pub fn run(command: Command) -> Result<ExitCode, Fail> {
         }
         Command::Uri(UriCommand::Qr(args)) => enroll::qr(args)?,
         Command::Uri(UriCommand::ImportMigration { uri }) => enroll::import_migration(&uri)?,
+        Command::Uri(UriCommand::ExportMigration { batch_size }) => export::export_migration(
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+            batch_size,
+        )?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -197,7 +200,7 @@ pub fn usage_error(err: &clap::Error) -> String {
         ErrorKind::MissingRequiredArgument => "missing required argument",
         ErrorKind::ArgumentConflict => "conflicting arguments",
         ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand => {
-            "expected a subcommand: generate, verify, uri build|parse|qr|import-migration"
+            "expected a subcommand: generate, verify, uri build|parse|qr|import-migration|export-migration"
         }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "wrong number of values",
         _ => "invalid command line",

@@ -102,3 +102,32 @@ fn the_old_uri_line_writing_left_a_copy() {
     });
     assert_eq!(hits, 1);
 }
+
+#[test]
+fn export_migration_leaves_no_copy() {
+    let _serial = serial();
+    let b32 = std::str::from_utf8(B32).unwrap();
+    let input = Zeroizing::new(
+        (0..12)
+            .map(|i| format!("otpauth://totp/Acme:user{i}?secret={b32}&issuer=Acme\n"))
+            .collect::<String>(),
+    );
+    // Room for both batches, so the sink itself never grows.
+    let mut out = Zeroizing::new(Vec::with_capacity(8192));
+    let hits = unwiped_blocks(|| {
+        for step in [1, 8, 4096] {
+            out.clear();
+            let mut reader = BufReader::with_capacity(
+                64,
+                Trickle {
+                    data: input.as_bytes(),
+                    step,
+                },
+            );
+            otpcore_cli::export::export_migration(&mut reader, &mut *out, 10)
+                .unwrap_or_else(|_| panic!());
+        }
+    });
+    assert_eq!(hits, 0);
+    assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 2);
+}

@@ -28,3 +28,16 @@ async fn race_test_catches_a_get_then_set_store() {
         verdict.unwrap_err()
     );
 }
+
+/// The TOTP resync race (resyncs and verifications of one step at once) can
+/// fail too: against a GET-then-SET store it does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn resync_race_catches_a_get_then_set_store() {
+    use otpcore_testkit::scenarios::totp_resync::one_of_racing_resyncs_and_verifications_wins;
+    let guard = Arc::new(Guard::new(GetThenSetStore::default(), race_config()).unwrap());
+    let verdict = one_of_racing_resyncs_and_verifications_wins(guard).await;
+    assert!(
+        verdict.is_err(),
+        "the resync race passed a non-atomic store"
+    );
+}

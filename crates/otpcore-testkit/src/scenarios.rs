@@ -1,5 +1,8 @@
 //! Guard-level scenarios, run against every store: replay, throttling, drift
-//! (RFC 6238 §6) and HOTP counters and resynchronisation (RFC 4226 §7.4).
+//! (RFC 6238 §6), TOTP resynchronisation (`totp_resync`) and HOTP counters
+//! and resynchronisation (RFC 4226 §7.4).
+
+pub mod totp_resync;
 
 use std::time::Duration;
 
@@ -55,12 +58,13 @@ fn mismatch(o: Outcome) {
 }
 
 /// Runs every scenario; `make` builds a guard over the store under test.
-pub async fn run<S: Store, F: Fn(GuardConfig) -> Guard<S>>(make: F) {
+pub async fn run<S: Store + 'static, F: Fn(GuardConfig) -> Guard<S>>(make: F) {
     replay_is_refused(&make(GuardConfig::default())).await;
     hundred_and_first_failure_is_refused_unchecked(&make).await;
     back_off_grows_and_success_resets(&make).await;
     drift_is_tracked_within_its_bound(&make).await;
     hotp_counter_look_ahead_and_resync(&make(GuardConfig::default())).await;
+    totp_resync::run(&make).await;
 }
 
 pub async fn replay_is_refused<S: Store>(guard: &Guard<S>) {

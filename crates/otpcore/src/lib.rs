@@ -22,6 +22,7 @@ extern crate std;
 mod accel;
 mod batch;
 mod code;
+mod code_group;
 mod code_text;
 mod format;
 mod hotp;
@@ -35,6 +36,7 @@ mod resync;
 mod secret;
 mod steam;
 mod steam_code;
+mod step_window;
 mod totp;
 mod truncate;
 mod uri;
@@ -42,15 +44,17 @@ mod verify;
 
 pub use batch::{generate_batch, verify_batch, BatchError, GenerateRequest, VerifyRequest};
 pub use code::{Code, CodeError};
+pub use code_group::GroupedCode;
 pub use hotp::{Hotp, HotpConfig};
 #[cfg(feature = "migration")]
-pub use migration::{AccountError, Migration, MigrationError};
+pub use migration::{AccountError, ExportError, Migration, MigrationError, Unexportable};
 pub use params::{Algorithm, Digits, ParamError, Period};
 #[cfg(feature = "qr")]
 pub use qr::{Qr, QrError};
 pub use secret::{Secret, SecretError, SecretPolicy};
 pub use steam::Steam;
 pub use steam_code::SteamCode;
+pub use step_window::StepWindow;
 #[cfg(feature = "std")]
 pub use totp::unix_now;
 pub use totp::{TimeError, Totp, TotpConfig};

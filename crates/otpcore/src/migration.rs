@@ -1,7 +1,10 @@
-//! [`Migration`]: import of Google Authenticator's "Transfer accounts" export,
+//! [`Migration`]: import and export of Google Authenticator's "Transfer accounts" QR codes,
 //! `otpauth-migration://offline?data=<base64 protobuf>` (feature `migration`).
 
+mod export;
 mod proto;
+
+pub use export::{ExportError, Unexportable};
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -218,7 +221,7 @@ impl Migration {
             accounts,
             version: payload.version,
             batch_size: payload.batch_size,
-            batch_index: payload.batch_index,
+            batch_index: payload.batch_index.unwrap_or(0),
             batch_id: payload.batch_id,
         })
     }
@@ -348,7 +351,7 @@ mod tests {
             otp_parameters: vec![good, md5],
             version: 1,
             batch_size: 1,
-            batch_index: 0,
+            batch_index: Some(0),
             batch_id: 7,
         };
         assert_eq!(

@@ -81,6 +81,23 @@ impl KeyUri {
     }
 }
 
+#[cfg(feature = "migration")]
+impl crate::Migration {
+    /// The QR code of [`Migration::to_uri_string`](crate::Migration::to_uri_string):
+    /// one per batch of [`Migration::export`](crate::Migration::export), for
+    /// Google Authenticator's "Import accounts" to scan.
+    ///
+    /// # Errors
+    /// [`QrError::TooLong`] if the batch does not fit in a QR code (export with
+    /// a smaller batch size).
+    ///
+    /// # Security
+    /// The QR code contains every secret of the batch; see [`Qr`].
+    pub fn to_qr(&self) -> Result<Qr, QrError> {
+        Qr::new(self.to_uri_string().as_bytes())
+    }
+}
+
 impl Qr {
     /// Empty modules around the code, as ISO/IEC 18004 requires.
     pub const QUIET_ZONE: usize = 4;

@@ -24,20 +24,68 @@ use crate::{Code, Digits, Match, VerifyError, Window};
 pub(crate) fn scan_consecutive(
     mac: &KeyedMac,
     digits: Digits,
-    (first, second): (&str, &str),
+    codes: (&str, &str),
     expected: u64,
     window: Window,
     last_used: Option<u64>,
 ) -> Result<Match, VerifyError> {
     window.candidates().ok_or(VerifyError::WindowTooLarge)?;
-    let first = Code::parse(first, digits)?.value();
-    let second = Code::parse(second, digits)?.value();
     let start = expected.saturating_sub(window.behind);
     // The pair at `c` needs the code for `c + 1`, so `c` stops one short of u64::MAX.
     let end = expected
         .saturating_add(window.ahead)
         .min(u64::MAX.saturating_sub(1));
+    scan_pairs(mac, digits, codes, expected, (start, end), last_used)
+}
 
+/// The TOTP form behind [`Totp::verify_consecutive`](crate::Totp::verify_consecutive)
+/// (RFC 6238 §6 resynchronisation): finds a step `s` in `window` around `centre`
+/// such that `first` is the code for `s - 1` and `second` the code for `s`, with
+/// `s - 1 > last_used`. Here the window bounds the *second* code's step, so both
+/// codes lie within `window.behind + 1` behind and `window.ahead` ahead of the
+/// centre; the match is `s`, its offset `s - centre`. Step 0 has no predecessor
+/// and is not tried.
+///
+/// # Security
+/// As [`scan_consecutive`]: the same constant-time scan.
+pub(crate) fn scan_consecutive_ending_in(
+    mac: &KeyedMac,
+    digits: Digits,
+    codes: (&str, &str),
+    centre: u64,
+    window: Window,
+    last_used: Option<u64>,
+) -> Result<Match, VerifyError> {
+    window.candidates().ok_or(VerifyError::WindowTooLarge)?;
+    let first_second = centre.saturating_sub(window.behind).max(1);
+    let last_second = centre.saturating_add(window.ahead);
+    // `last_second == 0` (centre 0, nothing ahead) leaves no pair: `start > end`
+    // is an empty scan.
+    let (start, end) = match last_second.checked_sub(1) {
+        Some(end) => (first_second.saturating_sub(1), end),
+        None => (1, 0),
+    };
+    scan_pairs(mac, digits, codes, centre, (start, end), last_used)
+}
+
+/// The scan itself: the pairs whose first counters are `start..=end` (none if
+/// `start > end`; `end < u64::MAX` and `end - start <= Window::MAX_SPAN + 1`,
+/// checked by the callers), offsets relative to `expected`.
+///
+/// # Security
+/// Every pair is computed and compared whether or not an earlier one matched;
+/// see [`scan_consecutive`].
+#[inline(always)]
+fn scan_pairs(
+    mac: &KeyedMac,
+    digits: Digits,
+    (first, second): (&str, &str),
+    expected: u64,
+    (start, end): (u64, u64),
+    last_used: Option<u64>,
+) -> Result<Match, VerifyError> {
+    let first = Code::parse(first, digits)?.value();
+    let second = Code::parse(second, digits)?.value();
     // The scan's steps are the pairs' second counters `c + 1` (what a match
     // reports), and `c > last_used` is `c + 1 > last_used + 1`: exact, since
     // `c + 1 <= u64::MAX` and a saturated `u64::MAX` refuses every `c + 1`, as
@@ -207,6 +255,108 @@ mod tests {
                         reference(&h, (&a, &b), expected, window, last_used),
                         "pair at {c}, expected {expected}, last used {last_used:?}"
                     );
+                }
+            }
+        }
+    }
+
+    fn totp() -> crate::Totp {
+        crate::Totp::new(
+            &Secret::from_bytes(b"12345678901234567890").unwrap(),
+            crate::TotpConfig::default(),
+        )
+    }
+
+    /// The TOTP form written the obvious way: the window bounds the second code.
+    fn totp_reference(
+        t: &crate::Totp,
+        (first, second): (&str, &str),
+        centre: u64,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Match, VerifyError> {
+        let lo = centre.saturating_sub(window.behind).max(1);
+        let hi = centre.saturating_add(window.ahead);
+        let (mut fresh, mut replayed) = (None, false);
+        for s in lo..=hi {
+            if t.generate_step(s - 1).to_string() == first
+                && t.generate_step(s).to_string() == second
+            {
+                if last_used.is_none_or(|used| s - 1 > used) {
+                    fresh = Some(s);
+                } else {
+                    replayed = true;
+                }
+            }
+        }
+        match fresh {
+            Some(step) => Ok(Match {
+                step,
+                offset: i64::try_from(step).unwrap() - i64::try_from(centre).unwrap(),
+            }),
+            None if replayed => Err(VerifyError::Replayed),
+            None => Err(VerifyError::Mismatch),
+        }
+    }
+
+    #[test]
+    fn totp_pairs_end_in_the_window() {
+        let t = totp();
+        let code = |s: u64| t.generate_step(s).to_string();
+        let w = Window::symmetric(3);
+        // The second code's step is what the window bounds and what matches.
+        let m = t
+            .verify_consecutive(&code(96), &code(97), 100, w, None)
+            .unwrap();
+        assert_eq!((m.step, m.offset), (97, -3));
+        let m = t
+            .verify_consecutive(&code(102), &code(103), 100, w, None)
+            .unwrap();
+        assert_eq!((m.step, m.offset), (103, 3));
+        for (a, b) in [(95, 96), (103, 104), (100, 102), (101, 100)] {
+            assert_eq!(
+                t.verify_consecutive(&code(a), &code(b), 100, w, None),
+                Err(VerifyError::Mismatch),
+                "{a} {b}"
+            );
+        }
+        assert_eq!(
+            t.verify_consecutive(&code(99), &code(100), 100, w, Some(99)),
+            Err(VerifyError::Replayed)
+        );
+        assert_eq!(
+            t.verify_consecutive(&code(99), &code(100), 100, Window::symmetric(501), None),
+            Err(VerifyError::WindowTooLarge)
+        );
+        // Step 0 has no predecessor; u64::MAX is reachable.
+        assert_eq!(
+            t.verify_consecutive(&code(0), &code(1), 0, Window::exact(), None),
+            Err(VerifyError::Mismatch)
+        );
+        let m = t
+            .verify_consecutive(&code(u64::MAX - 1), &code(u64::MAX), u64::MAX, w, None)
+            .unwrap();
+        assert_eq!((m.step, m.offset), (u64::MAX, 0));
+    }
+
+    #[test]
+    fn totp_outcomes_match_the_branching_reference() {
+        let t = totp();
+        let code = |s: u64| t.generate_step(s).to_string();
+        for window in [Window::new(3, 4), Window::exact(), Window::new(0, 2)] {
+            for centre in [0u64, 1, 2, 20] {
+                for s in centre.saturating_sub(6)..centre + 7 {
+                    let (a, b) = (code(s.saturating_sub(1)), code(s));
+                    for last_used in [None, Some(0)]
+                        .into_iter()
+                        .chain((s.saturating_sub(3)..s + 2).map(Some))
+                    {
+                        assert_eq!(
+                            t.verify_consecutive(&a, &b, centre, window, last_used),
+                            totp_reference(&t, (&a, &b), centre, window, last_used),
+                            "pair ending at {s}, centre {centre}, {window:?}, last used {last_used:?}"
+                        );
+                    }
                 }
             }
         }

@@ -20,6 +20,7 @@ fn default_config() -> VerifierConfig {
         max_drift: 10,
         hotp_look_ahead: 10,
         hotp_resync_look_ahead: 100,
+        totp_resync_window: 10,
         throttle: ThrottlePolicy {
             lockout: 100,
             free_failures: 5,
@@ -140,5 +141,41 @@ fn hotp_counter_moves_forward() -> Result<(), OtpError> {
             reason: RejectReason::Mismatch
         }
     );
+    Ok(())
+}
+
+#[test]
+fn totp_resync_recentres_the_drift() -> Result<(), OtpError> {
+    let v = StatefulVerifier::new(default_config())?;
+    let totp = totp()?;
+    // A device 6 steps (3 minutes) fast: out of the ±1 window.
+    let device = |skew: u64| totp.generate_at(AT + 30 * skew);
+    let late = v.verify_totp("dev".into(), Arc::clone(&totp), device(6)?, AT)?;
+    assert!(matches!(
+        late,
+        VerifyOutcome::Rejected {
+            reason: RejectReason::Mismatch
+        }
+    ));
+    let m = v.resync_totp("dev".into(), Arc::clone(&totp), device(5)?, device(6)?, AT)?;
+    assert_eq!(
+        m,
+        VerifyOutcome::Accepted {
+            step: AT / 30 + 6,
+            offset: 6
+        }
+    );
+    assert_eq!(v.state("dev".into())?.drift, 6);
+    let next = v.verify_totp("dev".into(), Arc::clone(&totp), device(7)?, AT + 30)?;
+    assert!(matches!(next, VerifyOutcome::Accepted { offset: 6, .. }));
+    // Not consecutive: a failure.
+    let bad = v.resync_totp("dev2".into(), Arc::clone(&totp), device(3)?, device(5)?, AT)?;
+    assert!(matches!(
+        bad,
+        VerifyOutcome::Rejected {
+            reason: RejectReason::Mismatch
+        }
+    ));
+    assert_eq!(v.state("dev2".into())?.failures, 1);
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! over an in-memory entry held under its lock) never look inside.
 
 use crate::store::{Advance, State};
-use otpcore::{Code, Hotp, Match, Totp, VerifyError, Window};
+use otpcore::{Code, Digits, Hotp, Match, Totp, VerifyError, Window};
 
 use super::config::GuardConfig;
 use super::outcome::Outcome;
@@ -35,22 +35,48 @@ pub(super) fn totp<'a>(
             step: found.step,
             offset: signed_diff(found.step, expected),
         };
-        // Once the server's step passes `step + max_drift + behind`, no window can
-        // reach `step` again; one more step of margin covers servers whose clocks
-        // differ by up to one period.
-        let last_reachable = m
-            .step
-            .saturating_add(config.max_drift)
-            .saturating_add(window.behind)
-            .saturating_add(2);
-        let advance = Advance {
-            step: m.step,
-            drift: m.offset.clamp(max.saturating_neg(), max),
-            now: at,
-            expires_at: totp.step_start(last_reachable),
-        };
-        Ok((m, advance))
+        Ok((m, totp_advance(config, totp, m, at)))
     })
+}
+
+/// As [`totp`], for [`Guard::resync_totp`](super::Guard::resync_totp): two
+/// consecutive codes within `±min(totp_resync_window, max_drift)` steps of the
+/// server's own step (not the recorded drift: the point is to find a clock the
+/// drift lost track of). A match records its offset as the new drift.
+pub(super) fn totp_resync<'a>(
+    config: &'a GuardConfig,
+    totp: &'a Totp,
+    [first, second]: [&'a str; 2],
+    at: u64,
+) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
+    parse_pair(totp.config().digits, [first, second])?;
+    let expected = totp.step_at(at).map_err(|e| Outcome::Rejected(e.into()))?;
+    Ok(move |state: State| {
+        let reach = config.totp_resync_window.min(config.max_drift);
+        let window = Window::symmetric(reach);
+        let m = totp.verify_consecutive(first, second, expected, window, state.last_step)?;
+        Ok((m, totp_advance(config, totp, m, at)))
+    })
+}
+
+/// The record of a TOTP match `m` (offset from the server's step): its step,
+/// its offset as the drift (clamped to `max_drift`), and when it may expire.
+fn totp_advance(config: &GuardConfig, totp: &Totp, m: Match, at: u64) -> Advance {
+    let max = i64::try_from(config.max_drift).unwrap_or(i64::MAX);
+    // Once the server's step passes `step + max_drift + behind`, no window can
+    // reach `step` again (a resync reaches at most `max_drift` behind); one more
+    // step of margin covers servers whose clocks differ by up to one period.
+    let last_reachable = m
+        .step
+        .saturating_add(config.max_drift)
+        .saturating_add(config.totp_window.behind)
+        .saturating_add(2);
+    Advance {
+        step: m.step,
+        drift: m.offset.clamp(max.saturating_neg(), max),
+        now: at,
+        expires_at: totp.step_start(last_reachable),
+    }
 }
 
 /// As [`totp`], for [`Guard::verify_hotp`](super::Guard::verify_hotp).
@@ -78,10 +104,7 @@ pub(super) fn resync<'a>(
     [first, second]: [&'a str; 2],
     at: u64,
 ) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
-    let digits = hotp.config().digits;
-    Code::parse(first, digits)
-        .and(Code::parse(second, digits))
-        .map_err(|e| Outcome::Rejected(e.into()))?;
+    parse_pair(hotp.config().digits, [first, second])?;
     Ok(move |state: State| {
         let window = Window::look_ahead(config.hotp_resync_look_ahead);
         let m = next_counter(&state).and_then(|next| {
@@ -89,6 +112,14 @@ pub(super) fn resync<'a>(
         })?;
         Ok((m, hotp_advance(m, at)))
     })
+}
+
+/// Both codes of a resync pair must be well formed before the store is touched.
+fn parse_pair(digits: Digits, codes: [&str; 2]) -> Result<(), Outcome> {
+    for code in codes {
+        Code::parse(code, digits).map_err(|e| Outcome::Rejected(e.into()))?;
+    }
+    Ok(())
 }
 
 /// The HOTP counter after the last accepted one; an exhausted counter matches

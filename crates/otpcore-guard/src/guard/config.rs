@@ -224,6 +224,14 @@ pub struct GuardConfig {
     /// Look-ahead for [`Guard::resync_hotp`](super::Guard::resync_hotp), which
     /// needs two consecutive codes. Default 100.
     pub hotp_resync_look_ahead: u64,
+    /// Steps either side of the server's clock searched by
+    /// [`Guard::resync_totp`](super::Guard::resync_totp), which needs two
+    /// consecutive codes (RFC 6238 §6). Default 10 (5 minutes at 30 s steps),
+    /// the default `max_drift`; at most [`Window::MAX_SPAN`]` / 2`. The
+    /// recorded drift never exceeds `max_drift`, so the search never reaches
+    /// further than `max_drift` steps either: the window used is
+    /// `±min(totp_resync_window, max_drift)`.
+    pub totp_resync_window: u64,
     /// Failure throttling.
     pub throttle: ThrottlePolicy,
 }
@@ -241,7 +249,12 @@ impl GuardConfig {
         let too_wide = |s: u64| s > Window::MAX_SPAN;
         // The HOTP scan also covers the last accepted counter: one step more.
         let hotp_span = self.hotp_look_ahead.saturating_add(1);
-        if too_wide(span) || too_wide(hotp_span) || too_wide(self.hotp_resync_look_ahead) {
+        let resync_span = self.totp_resync_window.saturating_mul(2);
+        if too_wide(span)
+            || too_wide(hotp_span)
+            || too_wide(self.hotp_resync_look_ahead)
+            || too_wide(resync_span)
+        {
             return Err(ConfigError::WindowTooLarge);
         }
         if self.max_drift > Self::MAX_DRIFT {
@@ -258,6 +271,7 @@ impl Default for GuardConfig {
             max_drift: 10,
             hotp_look_ahead: 10,
             hotp_resync_look_ahead: 100,
+            totp_resync_window: 10,
             throttle: ThrottlePolicy::default(),
         }
     }
@@ -310,5 +324,14 @@ mod tests {
             ..GuardConfig::default()
         };
         assert_eq!(c.validate(), Err(ConfigError::DriftTooLarge));
+        c = GuardConfig {
+            totp_resync_window: Window::MAX_SPAN / 2,
+            ..GuardConfig::default()
+        };
+        assert_eq!(c.validate(), Ok(()));
+        c.totp_resync_window += 1;
+        assert_eq!(c.validate(), Err(ConfigError::WindowTooLarge));
+        c.totp_resync_window = u64::MAX;
+        assert_eq!(c.validate(), Err(ConfigError::WindowTooLarge));
     }
 }

@@ -1,5 +1,5 @@
 //! [`Guard`]: stateful verification on top of a [`Store`] — replay protection,
-//! throttling, drift tracking and HOTP counters.
+//! throttling, drift tracking (and TOTP resynchronisation) and HOTP counters.
 
 mod check;
 mod config;
@@ -141,6 +141,36 @@ impl<S: Store> Guard<S> {
         at: u64,
     ) -> Outcome {
         let check = check::resync(&self.config, hotp, [first, second], at);
+        self.run(credential, at, check).await
+    }
+
+    /// RFC 6238 §6 resynchronisation, for a device whose clock is too far off
+    /// for [`Guard::verify_totp`]: accepts two consecutive codes `first`,
+    /// `second` (the codes of steps `s - 1` and `s`) found within
+    /// `±min(`[`GuardConfig::totp_resync_window`]`, `[`GuardConfig::max_drift`]`)`
+    /// steps of the step of `at`, and records `s` and its offset as the drift,
+    /// so that the next ordinary verification is centred on the device's clock
+    /// (privacyIDEA calls this AutoResync). The returned match is that of
+    /// `second`, its offset relative to the step of `at`.
+    ///
+    /// Counts as one attempt for throttling: a failed resync is a failure, a
+    /// pair already used (or older than the last accepted step) is
+    /// [`Outcome::Replayed`]. The record is the same compare-and-set as
+    /// [`Guard::verify_totp`]'s, so a resync and a verification racing for one
+    /// step accept only one of them.
+    ///
+    /// # Security
+    /// See the type and [`Totp::verify_consecutive`]: every pair in the window is
+    /// computed and compared in constant time.
+    pub async fn resync_totp(
+        &self,
+        credential: &CredentialId,
+        totp: &Totp,
+        first: &str,
+        second: &str,
+        at: u64,
+    ) -> Outcome {
+        let check = check::totp_resync(&self.config, totp, [first, second], at);
         self.run(credential, at, check).await
     }
 

@@ -51,6 +51,19 @@ impl Guard<MemoryStore> {
         self.run_locked(credential, at, check)
     }
 
+    /// [`Guard::resync_totp`] without an async runtime.
+    pub fn resync_totp_blocking(
+        &self,
+        credential: &CredentialId,
+        totp: &Totp,
+        first: &str,
+        second: &str,
+        at: u64,
+    ) -> Outcome {
+        let check = check::totp_resync(self.config(), totp, [first, second], at);
+        self.run_locked(credential, at, check)
+    }
+
     /// [`Guard::reset`] without an async runtime.
     ///
     /// # Errors

@@ -36,7 +36,7 @@ impl Rng {
     }
 }
 
-/// The same random sequence of TOTP, HOTP, resync and reset calls through the
+/// The same random sequence of TOTP, HOTP, both resyncs and reset calls through the
 /// blocking methods on one guard and the async methods on another: every
 /// outcome and every stored state must be the same.
 #[test]
@@ -59,11 +59,11 @@ fn blocking_and_async_methods_decide_alike() {
     let asynchronous = Guard::new(MemoryStore::with_shards(2), config()).unwrap();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut at = 1_700_000_000u64;
-    let mut kinds = [0usize; 8];
+    let mut kinds = [0usize; 9];
     for round in 0..20_000 {
         at += rng.below(40);
         let which = usize::try_from(rng.below(3)).unwrap();
-        let kind = rng.below(8);
+        let kind = rng.below(9);
         let is_hotp = matches!(kind, 3..=5) || (kind == 6 && rng.below(2) == 0);
         let id = if is_hotp {
             &hotp_ids[which]
@@ -108,6 +108,17 @@ fn blocking_and_async_methods_decide_alike() {
                 );
                 let a = blocking.resync_hotp_blocking(id, &hotp, &first, &second, at);
                 let b = runtime.block_on(asynchronous.resync_hotp(id, &hotp, &first, &second, at));
+                (a, b)
+            }
+            // TOTP resync: a pair up to 12 steps off (some beyond the ±10
+            // reach), consecutive or not.
+            8 => {
+                let skew = rng.below(25);
+                let gap = 1 + rng.below(2);
+                let first = totp.generate_step(step + skew - 12).to_string();
+                let second = totp.generate_step(step + skew - 12 + gap).to_string();
+                let a = blocking.resync_totp_blocking(id, &totp, &first, &second, at);
+                let b = runtime.block_on(asynchronous.resync_totp(id, &totp, &first, &second, at));
                 (a, b)
             }
             6 => {

@@ -41,8 +41,10 @@ pub(crate) struct MigrationPayload {
     pub version: i32,
     #[prost(int32, tag = "3")]
     pub batch_size: i32,
-    #[prost(int32, tag = "4")]
-    pub batch_index: i32,
+    /// `optional`, so that `Some(0)` is written: Google Authenticator writes
+    /// the first batch's index 0 explicitly, and so does the export.
+    #[prost(int32, optional, tag = "4")]
+    pub batch_index: Option<i32>,
     #[prost(int32, tag = "5")]
     pub batch_id: i32,
 }

@@ -5,6 +5,7 @@
 //! (`testdata/migration.json`), and QR codes read back by an independent decoder.
 
 mod migration;
+mod migration_export;
 mod qr;
 mod rfc4226;
 mod rfc6238;
