@@ -110,6 +110,14 @@ impl From<&VerifierConfig> for ffi::VerifierConfig {
     }
 }
 
+/// The configuration argument of the constructors: `VerifierConfig()` when omitted.
+fn ffi_config(config: Option<PyRef<'_, VerifierConfig>>) -> ffi::VerifierConfig {
+    config.map_or_else(
+        || ffi::VerifierConfig::from(&VerifierConfig::new(None, 10, 10, 100, 10, None)),
+        |c| ffi::VerifierConfig::from(&*c),
+    )
+}
+
 /// Why a well-formed attempt was rejected.
 #[pyclass(eq, eq_int, frozen, hash, module = "otpcore_ffi", from_py_object)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -161,6 +169,13 @@ pub enum VerifyOutcome {
         /// What went wrong; safe to log.
         message: String,
     },
+}
+
+#[pymethods]
+impl VerifyOutcome {
+    fn __repr__(&self) -> String {
+        format!("VerifyOutcome.{self:?}")
+    }
 }
 
 impl From<ffi::VerifyOutcome> for VerifyOutcome {
@@ -219,11 +234,39 @@ impl StatefulVerifier {
     #[new]
     #[pyo3(signature = (config = None))]
     fn new(config: Option<PyRef<'_, VerifierConfig>>) -> PyResult<Self> {
-        let config = config.map_or_else(
-            || ffi::VerifierConfig::from(&VerifierConfig::new(None, 10, 10, 100, 10, None)),
-            |c| ffi::VerifierConfig::from(&*c),
-        );
-        ffi::StatefulVerifier::new(config).or_raise().map(Self)
+        ffi::StatefulVerifier::new(ffi_config(config))
+            .or_raise()
+            .map(Self)
+    }
+
+    /// A verifier whose state is in the Redis server at `url`, shared by every
+    /// process using it; `VerifyOutcome.STORE_UNAVAILABLE` while it is down.
+    #[staticmethod]
+    #[pyo3(signature = (url, config = None))]
+    fn with_redis(
+        py: Python<'_>,
+        url: String,
+        config: Option<PyRef<'_, VerifierConfig>>,
+    ) -> PyResult<Self> {
+        let config = ffi_config(config);
+        py.detach(|| ffi::StatefulVerifier::with_redis(url, config))
+            .or_raise()
+            .map(Self)
+    }
+
+    /// A verifier whose state is in the PostgreSQL database at `url`, shared by
+    /// every process using it; `VerifyOutcome.STORE_UNAVAILABLE` while it is down.
+    #[staticmethod]
+    #[pyo3(signature = (url, config = None))]
+    fn with_postgres(
+        py: Python<'_>,
+        url: String,
+        config: Option<PyRef<'_, VerifierConfig>>,
+    ) -> PyResult<Self> {
+        let config = ffi_config(config);
+        py.detach(|| ffi::StatefulVerifier::with_postgres(url, config))
+            .or_raise()
+            .map(Self)
     }
 
     /// Verifies a TOTP code typed for `credential_id` at Unix time `at`.

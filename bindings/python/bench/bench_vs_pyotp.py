@@ -1,8 +1,7 @@
 """otpcore's Python package against pyotp, in one run: generate, verify ±1 with the
 right code, verify ±1 with a wrong code. A benchmark, not a test.
 
-    scripts/bench-python.sh            # builds and installs the wheel first
-    python bench_vs_pyotp.py [--calls N] [--repeats R]
+    scripts/bench-python.sh [--calls N] [--repeats R]   # builds and installs the wheel first
 
 Each repetition times N calls of every case for otpcore and for pyotp, alternating
 (otpcore, pyotp, otpcore, …) so that a load change on a shared machine hits both;
@@ -11,6 +10,8 @@ the table shows the median per-call time over R repetitions and pyotp / otpcore.
 
 import argparse
 import base64
+import importlib.metadata
+import os
 import platform
 import statistics
 import time
@@ -70,10 +71,15 @@ def main():
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
 
-    cpu = next(
-        (l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"
-    )
-    print(f"CPU: {cpu}; Python {platform.python_version()}; pyotp {pyotp.__version__ if hasattr(pyotp, '__version__') else '?'}")
+    info = {}
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            info.setdefault(key.strip(), value.strip())
+    cpu = f"{info.get('model name', '?')} (family {info.get('cpu family', '?')} model {info.get('model', '?')})"
+    print(f"CPU: {cpu}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"CPython {platform.python_version()}; pyotp {importlib.metadata.version('pyotp')}; "
+          f"otpcore {importlib.metadata.version('otpcore')} (release wheel)")
     print(f"otpcore_ffi from {otpcore_ffi.__file__}")
     print(f"median of {args.repeats} x {args.calls:,} calls, otpcore and pyotp alternating\n")
     print("| call | otpcore | pyotp | pyotp / otpcore |")
