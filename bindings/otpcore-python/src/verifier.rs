@@ -334,8 +334,10 @@ impl StatefulVerifier {
         at: u64,
     ) -> PyResult<VerifyOutcome> {
         let hotp = Arc::clone(&hotp.0);
-        self.run(py, |v| v.resync_hotp(credential_id, hotp, first, second, at))
-            .map(VerifyOutcome::from)
+        self.run(py, |v| {
+            v.resync_hotp(credential_id, hotp, first, second, at)
+        })
+        .map(VerifyOutcome::from)
     }
 
     /// RFC 6238 §6 resynchronisation with two consecutive codes.
@@ -349,8 +351,10 @@ impl StatefulVerifier {
         at: u64,
     ) -> PyResult<VerifyOutcome> {
         let totp = Arc::clone(&totp.0);
-        self.run(py, |v| v.resync_totp(credential_id, totp, first, second, at))
-            .map(VerifyOutcome::from)
+        self.run(py, |v| {
+            v.resync_totp(credential_id, totp, first, second, at)
+        })
+        .map(VerifyOutcome::from)
     }
 
     /// Lifts back-off and lockout for `credential_id`.
