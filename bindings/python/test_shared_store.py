@@ -1,10 +1,14 @@
-"""A verifier shared by several server processes (StatefulVerifier.with_redis): two
-Python interpreters race the same codes on one private redis-server started here;
-exactly one of them accepts each code, and while the server is down every attempt
-is STORE_UNAVAILABLE (fail closed)."""
+"""A verifier shared by several server processes (StatefulVerifier.with_redis and
+with_postgres): two Python interpreters race the same codes on one private
+redis-server or PostgreSQL server started here; exactly one of them accepts each
+code, and while the server is down every attempt is STORE_UNAVAILABLE (fail closed)."""
 
+import glob
 import multiprocessing
+import os
+import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -27,7 +31,6 @@ T = 1_700_000_000
 ROUNDS = 200
 LOOSE = VerifierConfig(throttle=ThrottlePolicy(lockout=100, free_failures=100))
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 
 
 def free_port():
@@ -74,9 +77,63 @@ class RedisServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-@pytest.fixture
-def redis():
-    server = RedisServer()
+class PostgresServer:
+    """A private PostgreSQL server (initdb + postgres) on a free loopback port; as the
+    `postgres` system user when running as root, which PostgreSQL refuses."""
+
+    def __init__(self):
+        bindirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+        self.bin = os.environ.get("OTPCORE_PG_BINDIR") or (bindirs[-1] if bindirs else None)
+        assert self.bin, "PostgreSQL binaries not found: run scripts/install-deps.sh"
+        self.dir = tempfile.mkdtemp(prefix="otpcore-pg-")
+        self.user = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
+        if self.user:
+            os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
+        self.port = free_port()
+        self.url = f"host=127.0.0.1 port={self.port} user=otp dbname=postgres"
+        self.run("initdb", "-D", f"{self.dir}/data", "-U", "otp", "-A", "trust", "-E", "UTF8",
+                 "--locale=C", "--no-sync").wait(timeout=120)
+        self.process = None
+        self.start()
+
+    def run(self, program, *args):
+        user = {"user": self.user.pw_uid, "group": self.user.pw_gid} if self.user else {}
+        return subprocess.Popen([f"{self.bin}/{program}", *args], cwd=self.dir, env={**os.environ, "LC_ALL": "C"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                                **user)
+
+    def start(self):
+        self.process = self.run("postgres", "-D", f"{self.dir}/data", "-p", str(self.port),
+                                "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.dir}",
+                                "-c", "fsync=off")
+        deadline = time.monotonic() + 30
+        while subprocess.run([f"{self.bin}/pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)]).returncode:
+            assert self.process.poll() is None and time.monotonic() < deadline, "postgres did not start"
+            time.sleep(0.1)
+
+    def kill(self):
+        # The whole group: a backend outlives a killed postmaster for a while and would
+        # keep serving its open connection.
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        while subprocess.run(["pgrep", "-g", str(self.process.pid)], stdout=subprocess.DEVNULL).returncode == 0:
+            time.sleep(0.02)
+
+    def close(self):
+        self.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+SERVERS = {"redis": RedisServer, "postgres": PostgresServer}
+CONNECT = {"redis": StatefulVerifier.with_redis, "postgres": StatefulVerifier.with_postgres}
+
+
+@pytest.fixture(params=sorted(SERVERS))
+def store(request):
+    if request.param == "redis" and shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (scripts/install-deps.sh)")
+    server = SERVERS[request.param]()
+    server.kind = request.param
     yield server
     server.close()
 
@@ -88,9 +145,9 @@ def kind(outcome):
     raise AssertionError(outcome)
 
 
-def worker(url, barrier, first, rounds, results):
-    """One server process: its own verifier on the shared Redis, racing the other."""
-    verifier = StatefulVerifier.with_redis(url, LOOSE)
+def worker(store, url, barrier, first, rounds, results):
+    """One server process: its own verifier on the shared store, racing the other."""
+    verifier = CONNECT[store](url, LOOSE)
     totp = Totp(Secret.from_bytes(SEED))
     seen = []
     for r in range(first, first + rounds):
@@ -101,10 +158,10 @@ def worker(url, barrier, first, rounds, results):
     results.put(seen)
 
 
-def race(url, first, rounds):
+def race(store, url, first, rounds):
     ctx = multiprocessing.get_context("spawn")  # two fresh interpreters
     barrier, results = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=worker, args=(url, barrier, first, rounds, results)) for _ in range(2)]
+    procs = [ctx.Process(target=worker, args=(store, url, barrier, first, rounds, results)) for _ in range(2)]
     for p in procs:
         p.start()
     seen = [results.get(timeout=120) for _ in procs]
@@ -114,8 +171,8 @@ def race(url, first, rounds):
     return seen
 
 
-def test_two_processes_accept_each_code_once(redis):
-    a, b = race(redis.url, 0, ROUNDS)
+def test_two_processes_accept_each_code_once(store):
+    a, b = race(store.kind, store.url, 0, ROUNDS)
     assert [r for r, _ in a] == [r for r, _ in b] == list(range(ROUNDS))
     for (r, x), (_, y) in zip(a, b):
         assert sorted([x, y]) == ["ACCEPTED", "REPLAYED"], f"round {r}: {x}, {y}"
@@ -123,31 +180,31 @@ def test_two_processes_accept_each_code_once(redis):
     assert 0 < sum(x == "ACCEPTED" for _, x in a) < ROUNDS or ROUNDS < 20
 
 
-def test_bad_configs_raise(redis):
+def test_bad_configs_raise(store):
     with pytest.raises(OtpError.InvalidConfig):
-        StatefulVerifier.with_redis(redis.url, VerifierConfig(max_drift=1001))
+        CONNECT[store.kind](store.url, VerifierConfig(max_drift=1001))
 
 
-def test_fails_closed_while_the_server_is_down(redis):
-    verifier = StatefulVerifier.with_redis(redis.url, LOOSE)
+def test_fails_closed_while_the_server_is_down(store):
+    verifier = CONNECT[store.kind](store.url, LOOSE)
     totp = Totp(Secret.from_bytes(SEED))
     code = totp.generate_at(T)
     assert verifier.verify_totp("bob", totp, code, T) == VerifyOutcome.ACCEPTED(step=T // 30, offset=0)
-    redis.kill()
+    store.kill()
     for i in range(20):  # right codes, never used: still refused
         at = T + 30 * (i + 1)
         outcome = verifier.verify_totp("bob", totp, totp.generate_at(at), at)
         assert isinstance(outcome, VerifyOutcome.STORE_UNAVAILABLE), outcome
-        assert redis.url not in outcome.message
+        assert store.url not in outcome.message
     with pytest.raises(OtpError.StoreUnavailable):
         verifier.state("bob")
     # A new verifier cannot connect: it fails at construction, without the URL.
     with pytest.raises(OtpError.StoreUnavailable) as e:
-        StatefulVerifier.with_redis(redis.url, LOOSE)
-    assert str(redis.port) not in str(e.value)
-    # Back up (empty: no persistence here): the verifier reconnects by itself; until
+        CONNECT[store.kind](store.url, LOOSE)
+    assert str(store.port) not in str(e.value)
+    # Back up (Redis empty: no persistence here; PostgreSQL recovers its data): the verifier reconnects by itself; until
     # it has, attempts are still refused.
-    redis.start()
+    store.start()
     at = T + 30 * 30
     deadline = time.monotonic() + 10
     while isinstance(outcome := verifier.verify_totp("bob", totp, totp.generate_at(at), at),
