@@ -121,8 +121,16 @@ fn typed_refusals() {
             UriError::InvalidNumber("counter"),
         ),
         (
-            format!("otpauth://totp/A:x?secret={B32}&issuer=B"),
-            UriError::IssuerMismatch,
+            format!("otpauth://totp/A:x?secret={B32}&encoder=base26"),
+            UriError::UnknownEncoder,
+        ),
+        (
+            format!("otpauth://steam/A:x?secret={B32}&digits=6"),
+            UriError::NotSteamParameters,
+        ),
+        (
+            format!("otpauth://hotp/A:x?secret={B32}&counter=1&encoder=steam"),
+            UriError::NotSteamParameters,
         ),
         (
             format!("otpauth://totp/x%ZZ?secret={B32}"),
