@@ -10,4 +10,5 @@ mod rfc4226;
 mod rfc6238;
 mod steam;
 mod uri;
+mod uri_corpus;
 mod vectors;
