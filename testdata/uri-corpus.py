@@ -137,6 +137,11 @@ CASES = [
          "otpauth://totp/Steam:alice?secret=ONSXEZLUFVZWIYJNNJUW4YLMFVQWS3DF&algorithm=SHA1"
          "&encoder=steam&digits=5&period=30&issuer=Steam",
          **steam("Steam", "alice", "ONSXEZLUFVZWIYJNNJUW4YLMFVQWS3DF")),
+    case("steam-encoder-pyotp", "pyotp PR #153 (pyauth/pyotp): parse_uri reads encoder=steam "
+         "as pyotp.contrib.Steam (without an algorithm parameter, which pyotp 2.12 mishandles)",
+         "otpauth://totp/Steam:alice?secret=ONSXEZLUFVZWIYJNNJUW4YLMFVQWS3DF&issuer=Steam"
+         "&encoder=steam&digits=5&period=30",
+         **steam("Steam", "alice", "ONSXEZLUFVZWIYJNNJUW4YLMFVQWS3DF")),
     case("steam-type-aegis-export", "2FAuth issue #160 (Bubka/2FAuth): an Aegis export; the "
          "type Aegis (PR #366) and andOTP (issue #510) read and write",
          "otpauth://steam/Steam%3Amyname?period=30&digits=5&algorithm=SHA1"
