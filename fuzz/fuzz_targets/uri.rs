@@ -16,7 +16,12 @@ fuzz_target!(|text: &str| {
         assert_eq!(again.to_uri_string(), built);
         // Unless a name happens to contain the secret's text, Debug must not show it.
         let b32 = uri.secret().expose_base32();
-        let names = [uri.issuer(), uri.label_issuer(), Some(uri.account()), uri.image()];
+        let names = [
+            uri.issuer(),
+            uri.label_issuer(),
+            Some(uri.account()),
+            uri.image(),
+        ];
         let named = names.iter().flatten().any(|n| n.contains(b32.as_str()));
         assert!(named || !format!("{uri:?}").contains(b32.as_str()));
     }

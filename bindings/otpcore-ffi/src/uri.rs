@@ -287,10 +287,20 @@ mod tests {
         assert_eq!(uri.label_issuer().as_deref(), Some("Some Company"));
         let steam = KeyUri::parse("steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(), false)?;
         assert_eq!(steam.kind(), OtpKind::Steam);
-        assert_eq!(steam.to_steam().map(|s| s.generate_at(59)).transpose()?.as_deref(), Some("PV9M4"));
+        assert_eq!(
+            steam
+                .to_steam()
+                .map(|s| s.generate_at(59))
+                .transpose()?
+                .as_deref(),
+            Some("PV9M4")
+        );
         assert!(steam.to_totp().is_none());
         let logo = uri.with_image("https://example.com/a.png".into());
-        assert_eq!(KeyUri::parse(logo.to_uri_string(), true)?.image(), logo.image());
+        assert_eq!(
+            KeyUri::parse(logo.to_uri_string(), true)?.image(),
+            logo.image()
+        );
         Ok(())
     }
 }
