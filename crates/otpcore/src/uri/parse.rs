@@ -93,9 +93,10 @@ impl KeyUri {
             Some(d) => Some(number::<u64>(d, "digits")?),
             None => None,
         };
-        let period = match params.period.as_deref() {
-            Some(p) => Some(number::<u64>(p, "period")?),
-            None => None,
+        // Read for the time-based types only: HOTP URIs (FreeOTP's) may carry one.
+        let period = match (kind_type, params.period.as_deref()) {
+            (Type::Totp | Type::Steam, Some(p)) => Some(number::<u64>(p, "period")?),
+            _ => None,
         };
         let kind = match kind_type {
             Type::Steam => {

@@ -292,3 +292,18 @@ fn label_issuer_is_kept_and_written_back() {
     let empty = parse(&format!("otpauth://totp/Acme:alice?secret={B32}&issuer=")).unwrap();
     assert_eq!((empty.issuer(), empty.label_issuer()), (Some("Acme"), None));
 }
+
+#[test]
+fn hotp_ignores_a_period_parameter() {
+    // FreeOTP writes `period` on HOTP URIs too (corpus case freeotp-image-hotp).
+    for period in ["30", "0", "x"] {
+        let uri = parse(&format!(
+            "otpauth://hotp/a?secret={B32}&counter=1&period={period}"
+        ));
+        assert_eq!(
+            uri.map(|u| u.kind()),
+            Ok(OtpKind::Hotp { counter: 1 }),
+            "{period}"
+        );
+    }
+}
