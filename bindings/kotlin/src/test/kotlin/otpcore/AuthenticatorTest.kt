@@ -41,6 +41,7 @@ class AuthenticatorTest {
             val w = totp.stepWindow(at)
             assertEquals(30uL - at % 30uL, w.remaining)
             assertEquals(totp.generateAt(at), totp.displayAt(at).code)
+            assertEquals(w, Steam(Secret.fromBytes(seed)).stepWindow(at))
         }
         val late = Totp.withConfig(Secret.fromBytes(seed), TotpConfig(algorithm = Algorithm.SHA1, t0 = 100uL))
         assertThrows<OtpException.BeforeT0> { late.stepWindow(99uL) }
