@@ -24,3 +24,4 @@
 
 mod env;
 mod exports;
+mod register;

@@ -1,6 +1,7 @@
 #![allow(unsafe_code)] // JNI entry points: each unsafe block says what holds.
-//! The `extern "system"` functions the JVM binds to the `external fun`s of the Kotlin
-//! object `otpcore.OtpJni` (JNI names: `Java_otpcore_OtpJni_<method>`).
+//! The `extern "system"` functions bound to the `external fun`s of the Kotlin object
+//! `otpcore.OtpJni` (by `super::register`; one argument per Kotlin one, after the
+//! `JNIEnv*` and the class).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -91,8 +92,7 @@ fn answer(env: &Env, result: Result<Match, OtpError>, out: jlongArray) {
     }
 }
 
-#[no_mangle]
-extern "system" fn Java_otpcore_OtpJni_totpAdopt(
+pub(super) extern "system" fn totp_adopt(
     env: *mut JNIEnv,
     _: jclass,
     handle: jlong,
@@ -100,14 +100,12 @@ extern "system" fn Java_otpcore_OtpJni_totpAdopt(
     guarded(env, 0, |env| adopt::<Totp>(env, handle))
 }
 
-#[no_mangle]
-extern "system" fn Java_otpcore_OtpJni_totpRelease(env: *mut JNIEnv, _: jclass, handle: jlong) {
+pub(super) extern "system" fn totp_release(env: *mut JNIEnv, _: jclass, handle: jlong) {
     // SAFETY: the Kotlin wrapper releases its handle once, after its last call.
     guarded(env, (), |_| unsafe { release::<Totp>(handle) });
 }
 
-#[no_mangle]
-extern "system" fn Java_otpcore_OtpJni_totpGenerateAt(
+pub(super) extern "system" fn totp_generate_at(
     env: *mut JNIEnv,
     _: jclass,
     handle: jlong,
@@ -128,9 +126,8 @@ extern "system" fn Java_otpcore_OtpJni_totpGenerateAt(
     })
 }
 
-#[no_mangle]
 #[allow(clippy::too_many_arguments)] // The JNI signature: one argument per Kotlin one.
-extern "system" fn Java_otpcore_OtpJni_totpVerifyAt(
+pub(super) extern "system" fn totp_verify_at(
     env: *mut JNIEnv,
     _: jclass,
     handle: jlong,
@@ -161,8 +158,7 @@ extern "system" fn Java_otpcore_OtpJni_totpVerifyAt(
     });
 }
 
-#[no_mangle]
-extern "system" fn Java_otpcore_OtpJni_hotpAdopt(
+pub(super) extern "system" fn hotp_adopt(
     env: *mut JNIEnv,
     _: jclass,
     handle: jlong,
@@ -170,14 +166,12 @@ extern "system" fn Java_otpcore_OtpJni_hotpAdopt(
     guarded(env, 0, |env| adopt::<Hotp>(env, handle))
 }
 
-#[no_mangle]
-extern "system" fn Java_otpcore_OtpJni_hotpRelease(env: *mut JNIEnv, _: jclass, handle: jlong) {
+pub(super) extern "system" fn hotp_release(env: *mut JNIEnv, _: jclass, handle: jlong) {
     // SAFETY: the Kotlin wrapper releases its handle once, after its last call.
     guarded(env, (), |_| unsafe { release::<Hotp>(handle) });
 }
 
-#[no_mangle]
-extern "system" fn Java_otpcore_OtpJni_hotpGenerate(
+pub(super) extern "system" fn hotp_generate(
     env: *mut JNIEnv,
     _: jclass,
     handle: jlong,
@@ -192,9 +186,8 @@ extern "system" fn Java_otpcore_OtpJni_hotpGenerate(
     })
 }
 
-#[no_mangle]
 #[allow(clippy::too_many_arguments)] // The JNI signature: one argument per Kotlin one.
-extern "system" fn Java_otpcore_OtpJni_hotpVerify(
+pub(super) extern "system" fn hotp_verify(
     env: *mut JNIEnv,
     _: jclass,
     handle: jlong,

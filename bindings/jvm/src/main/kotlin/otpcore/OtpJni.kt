@@ -4,21 +4,17 @@ package otpcore
  * The JNI entry points of the fast path (bindings/otpcore-ffi/src/jni), in the same
  * native library as the uniffi bindings.
  *
- * Loading: JNA has already loaded the library for the uniffi classes (from
- * `jna.library.path`, or extracted from this JAR's `linux-x86-64/` resource). This object
- * asks JNA for that same instance (same name, same options, so JNA's cache returns it)
- * and hands its file to `System.load`, so the JVM binds these natives to the very copy
- * of the library whose objects the uniffi handles point to.
+ * Binding: JNA has already loaded the library for the uniffi classes (from
+ * `jna.library.path`, or extracted from this JAR's `linux-x86-64/` resource into a
+ * temporary file it deletes at once). [Registrar] asks JNA for that same instance (same
+ * name and options, so JNA's cache returns it) and calls its `otpcore_jni_register`, which
+ * binds the `external fun`s below with JNI's `RegisterNatives`: one copy of the library,
+ * nothing loaded twice, no file needed.
  */
 internal object OtpJni {
     init {
-        UniffiLib.ensureInitialized()
-        val name = System.getProperty("uniffi.component.otpcore_ffi.libraryOverride") ?: "otpcore_ffi"
-        val library = com.sun.jna.NativeLibrary.getInstance(
-            name,
-            java.util.Collections.singletonMap(com.sun.jna.Library.OPTION_CLASSLOADER, UniffiLib::class.java.classLoader),
-        )
-        System.load(library.file.absolutePath)
+        val status = Registrar.register()
+        if (status != 0) throw UnsatisfiedLinkError("otpcore_jni_register failed ($status)")
     }
 
     @JvmStatic external fun totpAdopt(uniffiHandle: Long): Long
@@ -36,6 +32,25 @@ internal object OtpJni {
         handle: Long, code: String, counter: Long, behind: Long, ahead: Long,
         lastUsed: Long, hasLastUsed: Boolean, out: LongArray,
     )
+}
+
+/** JNA's direct mapping of the one plain C function that binds [OtpJni]'s natives. */
+private object Registrar {
+    init {
+        UniffiLib.ensureInitialized()
+        val name = System.getProperty("uniffi.component.otpcore_ffi.libraryOverride") ?: "otpcore_ffi"
+        val library = com.sun.jna.NativeLibrary.getInstance(
+            name,
+            java.util.Collections.singletonMap(com.sun.jna.Library.OPTION_CLASSLOADER, UniffiLib::class.java.classLoader),
+        )
+        com.sun.jna.Native.register(Registrar::class.java, library)
+    }
+
+    fun register(): Int = otpcore_jni_register(com.sun.jna.JNIEnv.CURRENT)
+
+    @JvmStatic
+    @Suppress("FunctionName")
+    private external fun otpcore_jni_register(env: com.sun.jna.JNIEnv): Int
 }
 
 /**
