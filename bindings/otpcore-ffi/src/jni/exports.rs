@@ -84,10 +84,14 @@ fn last_used(value: jlong, present: jboolean) -> Option<u64> {
     present.then(|| unsigned(value))
 }
 
-/// Writes a successful match to `out` (`[step, offset]`), or throws the error.
-fn answer(env: &Env, result: Result<Match, OtpError>, out: jlongArray) {
+/// Writes a match to `out` as `[step, offset, 1]`; a wrong code as `[0, 0, 0]` when the
+/// caller asked for no exception on a mismatch (`tryVerify…`, which return `null`:
+/// a server that sees many wrong codes need not pay for building an exception each);
+/// throws every other error.
+fn answer(env: &Env, result: Result<Match, OtpError>, mismatch_throws: jboolean, out: jlongArray) {
     match result {
-        Ok(m) => env.set_longs(out, &[signed(m.step), m.offset]),
+        Ok(m) => env.set_longs(out, &[signed(m.step), m.offset, 1]),
+        Err(OtpError::Mismatch) if !mismatch_throws => env.set_longs(out, &[0, 0, 0]),
         Err(e) => env.throw(&e),
     }
 }
@@ -137,6 +141,7 @@ pub(super) extern "system" fn totp_verify_at(
     ahead: jlong,
     last: jlong,
     has_last: jboolean,
+    mismatch_throws: jboolean,
     out: jlongArray,
 ) {
     guarded(env, (), |env| {
@@ -154,7 +159,7 @@ pub(super) extern "system" fn totp_verify_at(
                 .map(Match::from)
                 .map_err(OtpError::from)
         });
-        answer(env, result, out);
+        answer(env, result, mismatch_throws, out);
     });
 }
 
@@ -197,6 +202,7 @@ pub(super) extern "system" fn hotp_verify(
     ahead: jlong,
     last: jlong,
     has_last: jboolean,
+    mismatch_throws: jboolean,
     out: jlongArray,
 ) {
     guarded(env, (), |env| {
@@ -214,6 +220,6 @@ pub(super) extern "system" fn hotp_verify(
                 .map(Match::from)
                 .map_err(OtpError::from)
         });
-        answer(env, result, out);
+        answer(env, result, mismatch_throws, out);
     });
 }

@@ -15,7 +15,7 @@ use super::exports as x;
 
 /// `(name, JNI signature, function)` for each `external fun` of `OtpJni`.
 fn methods() -> [(&'static [u8], &'static [u8], *mut c_void); 8] {
-    const VERIFY: &[u8] = b"(JLjava/lang/String;JJJJZ[J)V\0";
+    const VERIFY: &[u8] = b"(JLjava/lang/String;JJJJZZ[J)V\0";
     [
         (b"totpAdopt\0", b"(J)J\0", x::totp_adopt as *mut c_void),
         (b"totpRelease\0", b"(J)V\0", x::totp_release as *mut c_void),

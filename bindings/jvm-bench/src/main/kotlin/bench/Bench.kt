@@ -50,6 +50,7 @@ fun main() {
     } catch (e: OtpException.Mismatch) {
         7
     }
+    fun fastTryVerify(code: String): Int = fast.tryVerifyAt(code, at)?.offset?.toInt() ?: 7
     fun fastVerify(code: String): Int = try {
         fast.verifyAt(code, at).offset.toInt()
     } catch (e: OtpException.Mismatch) {
@@ -67,10 +68,11 @@ fun main() {
         Case("verify-wrong/java-otp", 20_000) { javaOtpVerify(wrong) },
         Case("verify-wrong/otpcore-uniffi", 2_000) { uniffiVerify(wrong) },
         Case("verify-wrong/otpcore-fast", 50_000) { fastVerify(wrong) },
+        Case("verify-wrong-null/otpcore-fast", 50_000) { fastTryVerify(wrong) },
     )
     // Sanity: every implementation agrees before anything is timed.
     check(javaOtp.generateOneTimePasswordString(jkey, instant) == right)
-    check(fast.generateAt(at) == right && fastVerify(right) == 0 && fastVerify(wrong) == 7)
+    check(fast.generateAt(at) == right && fastVerify(right) == 0 && fastVerify(wrong) == 7 && fastTryVerify(wrong) == 7)
     check(javaOtpVerify(right) == 1 && javaOtpVerify(wrong) == 0 && uniffiVerify(wrong) == 7)
 
     for (case in cases) repeat(3) { time(case) }
@@ -90,6 +92,9 @@ fun main() {
         }
         println("| ${label(call)} | %.2f | %.1f | %.2f | %.2f× |".format(m[0], m[1], m[2], m[2] / m[0]))
     }
+    val javaWrong = median(samples.getValue(cases.first { it.name == "verify-wrong/java-otp" }))
+    val tryWrong = median(samples.getValue(cases.first { it.name == "verify-wrong-null/otpcore-fast" }))
+    println("| verify ±1, wrong code, `tryVerifyAt` (null, no exception) | %.2f | | %.2f | %.2f× |".format(javaWrong, tryWrong, tryWrong / javaWrong))
 }
 
 private fun label(call: String) = when (call) {

@@ -29,15 +29,26 @@ class FastTotp(totp: Totp) : FastHandle(OtpJni.totpAdopt(totp.uniffiCloneHandle(
      * @throws OtpException.Mismatch, OtpException.Replayed, OtpException.MalformedCode,
      *   OtpException.WindowTooLarge, OtpException.BeforeT0.
      */
-    fun verifyAt(code: String, at: ULong, window: Window = Window(), lastUsed: ULong? = null): Match {
-        val out = LongArray(2)
+    fun verifyAt(code: String, at: ULong, window: Window = Window(), lastUsed: ULong? = null): Match =
+        verify(code, at, window, lastUsed, mismatchThrows = true)!!
+
+    /**
+     * As [verifyAt], but a wrong code returns `null` instead of throwing
+     * [OtpException.Mismatch] (building an exception costs microseconds; a server under a
+     * guessing attack sees mostly wrong codes). Every other error still throws.
+     */
+    fun tryVerifyAt(code: String, at: ULong, window: Window = Window(), lastUsed: ULong? = null): Match? =
+        verify(code, at, window, lastUsed, mismatchThrows = false)
+
+    private fun verify(code: String, at: ULong, window: Window, lastUsed: ULong?, mismatchThrows: Boolean): Match? {
+        val out = LongArray(3)
         withHandle {
             OtpJni.totpVerifyAt(
                 it, code, at.toLong(), window.behind.toLong(), window.ahead.toLong(),
-                lastUsed?.toLong() ?: 0L, lastUsed != null, out,
+                lastUsed?.toLong() ?: 0L, lastUsed != null, mismatchThrows, out,
             )
         }
-        return Match(step = out[0].toULong(), offset = out[1])
+        return if (out[2] == 1L) Match(step = out[0].toULong(), offset = out[1]) else null
     }
 }
 
@@ -55,14 +66,21 @@ class FastHotp(hotp: Hotp) : FastHandle(OtpJni.hotpAdopt(hotp.uniffiCloneHandle(
      * @throws OtpException.Mismatch, OtpException.Replayed, OtpException.MalformedCode,
      *   OtpException.WindowTooLarge.
      */
-    fun verify(code: String, counter: ULong, window: Window, lastUsed: ULong? = null): Match {
-        val out = LongArray(2)
+    fun verify(code: String, counter: ULong, window: Window, lastUsed: ULong? = null): Match =
+        verifyWith(code, counter, window, lastUsed, mismatchThrows = true)!!
+
+    /** As [verify], but a wrong code returns `null` instead of throwing [OtpException.Mismatch]. */
+    fun tryVerify(code: String, counter: ULong, window: Window, lastUsed: ULong? = null): Match? =
+        verifyWith(code, counter, window, lastUsed, mismatchThrows = false)
+
+    private fun verifyWith(code: String, counter: ULong, window: Window, lastUsed: ULong?, mismatchThrows: Boolean): Match? {
+        val out = LongArray(3)
         withHandle {
             OtpJni.hotpVerify(
                 it, code, counter.toLong(), window.behind.toLong(), window.ahead.toLong(),
-                lastUsed?.toLong() ?: 0L, lastUsed != null, out,
+                lastUsed?.toLong() ?: 0L, lastUsed != null, mismatchThrows, out,
             )
         }
-        return Match(step = out[0].toULong(), offset = out[1])
+        return if (out[2] == 1L) Match(step = out[0].toULong(), offset = out[1]) else null
     }
 }

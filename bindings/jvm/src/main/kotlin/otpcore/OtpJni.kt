@@ -22,7 +22,7 @@ internal object OtpJni {
     @JvmStatic external fun totpGenerateAt(handle: Long, at: Long): String
     @JvmStatic external fun totpVerifyAt(
         handle: Long, code: String, at: Long, behind: Long, ahead: Long,
-        lastUsed: Long, hasLastUsed: Boolean, out: LongArray,
+        lastUsed: Long, hasLastUsed: Boolean, mismatchThrows: Boolean, out: LongArray,
     )
 
     @JvmStatic external fun hotpAdopt(uniffiHandle: Long): Long
@@ -30,7 +30,7 @@ internal object OtpJni {
     @JvmStatic external fun hotpGenerate(handle: Long, counter: Long): String
     @JvmStatic external fun hotpVerify(
         handle: Long, code: String, counter: Long, behind: Long, ahead: Long,
-        lastUsed: Long, hasLastUsed: Boolean, out: LongArray,
+        lastUsed: Long, hasLastUsed: Boolean, mismatchThrows: Boolean, out: LongArray,
     )
 }
 

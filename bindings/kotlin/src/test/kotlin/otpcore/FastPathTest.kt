@@ -102,6 +102,22 @@ class FastPathTest {
         }
     }
 
+    /** tryVerify… answer null for a wrong code only; every other error still throws. */
+    @Test
+    fun tryVerifyReturnsNullForAWrongCodeOnly() {
+        val fast = FastTotp(Totp(Secret.fromBytes(rfcKey)))
+        assertEquals(null, fast.tryVerifyAt("000000", 59u))
+        assertEquals(Match(step = 1u, offset = 0), fast.tryVerifyAt("287082", 59u))
+        assertThrows<OtpException.Replayed> { fast.tryVerifyAt("287082", 59u, lastUsed = 1u) }
+        assertThrows<OtpException.MalformedCode> { fast.tryVerifyAt("28708", 59u) }
+        val hotp = FastHotp(Hotp(Secret.fromBytes(rfcKey)))
+        val window = Window(behind = 0u, ahead = 2u)
+        assertEquals(null, hotp.tryVerify("000000", 0u, window))
+        assertEquals(Match(step = 1u, offset = 1), hotp.tryVerify("287082", 0u, window))
+        assertThrows<OtpException.Mismatch> { hotp.verify("000000", 0u, window) }
+        assertThrows<OtpException.Replayed> { hotp.tryVerify("287082", 0u, window, lastUsed = 1u) }
+    }
+
     @Test
     fun closedHandleIsRefusedAndTheTotpOutlivesIt() {
         val totp = Totp(Secret.fromBytes(rfcKey))
