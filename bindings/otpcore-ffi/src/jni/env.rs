@@ -4,8 +4,9 @@
 //! a code from a `jstring` without a heap copy, returning text, filling a `long[]`, and
 //! throwing the Kotlin exception that matches an [`OtpError`].
 
-use core::ffi::c_char;
+use core::ffi::{c_char, CStr};
 use core::fmt::{self, Write};
+use std::ffi::CString;
 
 use jni_sys::{jlong, jlongArray, jstring, JNIEnv};
 use zeroize::Zeroize;
@@ -19,36 +20,36 @@ const STACK_CODE: usize = 64;
 /// The Kotlin exception class for each case of [`OtpError`] (JNI class names): the
 /// subclasses uniffi generates for the flat error, so the fast path throws exactly what
 /// the uniffi path throws.
-fn exception_class(e: &OtpError) -> &'static [u8] {
+fn exception_class(e: &OtpError) -> &'static CStr {
     match e {
-        OtpError::InvalidBase32 => b"otpcore/OtpException$InvalidBase32\0",
-        OtpError::SecretTooShort(_) => b"otpcore/OtpException$SecretTooShort\0",
-        OtpError::SecretTooLong(_) => b"otpcore/OtpException$SecretTooLong\0",
-        OtpError::RandomFailed => b"otpcore/OtpException$RandomFailed\0",
-        OtpError::InvalidDigits(_) => b"otpcore/OtpException$InvalidDigits\0",
-        OtpError::InvalidPeriod => b"otpcore/OtpException$InvalidPeriod\0",
-        OtpError::UnknownAlgorithm => b"otpcore/OtpException$UnknownAlgorithm\0",
-        OtpError::MalformedCode(_) => b"otpcore/OtpException$MalformedCode\0",
-        OtpError::Mismatch => b"otpcore/OtpException$Mismatch\0",
-        OtpError::Replayed => b"otpcore/OtpException$Replayed\0",
-        OtpError::WindowTooLarge => b"otpcore/OtpException$WindowTooLarge\0",
-        OtpError::BeforeT0 => b"otpcore/OtpException$BeforeT0\0",
-        OtpError::ClockBeforeUnixEpoch => b"otpcore/OtpException$ClockBeforeUnixEpoch\0",
-        OtpError::InvalidCredentialId(_) => b"otpcore/OtpException$InvalidCredentialId\0",
-        OtpError::InvalidConfig(_) => b"otpcore/OtpException$InvalidConfig\0",
-        OtpError::StoreUnavailable(_) => b"otpcore/OtpException$StoreUnavailable\0",
-        OtpError::InvalidUri(_) => b"otpcore/OtpException$InvalidUri\0",
-        OtpError::QrTooLong => b"otpcore/OtpException$QrTooLong\0",
-        OtpError::InvalidQrScale => b"otpcore/OtpException$InvalidQrScale\0",
-        OtpError::InvalidMigration(_) => b"otpcore/OtpException$InvalidMigration\0",
-        OtpError::InvalidExport(_) => b"otpcore/OtpException$InvalidExport\0",
-        OtpError::Other(_) => b"otpcore/OtpException$Other\0",
+        OtpError::InvalidBase32 => c"otpcore/OtpException$InvalidBase32",
+        OtpError::SecretTooShort(_) => c"otpcore/OtpException$SecretTooShort",
+        OtpError::SecretTooLong(_) => c"otpcore/OtpException$SecretTooLong",
+        OtpError::RandomFailed => c"otpcore/OtpException$RandomFailed",
+        OtpError::InvalidDigits(_) => c"otpcore/OtpException$InvalidDigits",
+        OtpError::InvalidPeriod => c"otpcore/OtpException$InvalidPeriod",
+        OtpError::UnknownAlgorithm => c"otpcore/OtpException$UnknownAlgorithm",
+        OtpError::MalformedCode(_) => c"otpcore/OtpException$MalformedCode",
+        OtpError::Mismatch => c"otpcore/OtpException$Mismatch",
+        OtpError::Replayed => c"otpcore/OtpException$Replayed",
+        OtpError::WindowTooLarge => c"otpcore/OtpException$WindowTooLarge",
+        OtpError::BeforeT0 => c"otpcore/OtpException$BeforeT0",
+        OtpError::ClockBeforeUnixEpoch => c"otpcore/OtpException$ClockBeforeUnixEpoch",
+        OtpError::InvalidCredentialId(_) => c"otpcore/OtpException$InvalidCredentialId",
+        OtpError::InvalidConfig(_) => c"otpcore/OtpException$InvalidConfig",
+        OtpError::StoreUnavailable(_) => c"otpcore/OtpException$StoreUnavailable",
+        OtpError::InvalidUri(_) => c"otpcore/OtpException$InvalidUri",
+        OtpError::QrTooLong => c"otpcore/OtpException$QrTooLong",
+        OtpError::InvalidQrScale => c"otpcore/OtpException$InvalidQrScale",
+        OtpError::InvalidMigration(_) => c"otpcore/OtpException$InvalidMigration",
+        OtpError::InvalidExport(_) => c"otpcore/OtpException$InvalidExport",
+        OtpError::Other(_) => c"otpcore/OtpException$Other",
     }
 }
 
 /// The class thrown when the Rust side fails in a way no `OtpError` describes (a panic
 /// caught at the boundary): uniffi's own `InternalException`.
-const INTERNAL: &[u8] = b"otpcore/InternalException\0";
+const INTERNAL: &CStr = c"otpcore/InternalException";
 
 /// The `JNIEnv*` of the current native call.
 pub(super) struct Env(*mut JNIEnv);
@@ -65,24 +66,24 @@ impl Env {
     pub(super) fn throw(&self, e: &OtpError) {
         let mut message = e.to_string();
         message.retain(|c| c != '\0');
-        message.push('\0');
-        self.throw_class(exception_class(e), message.as_bytes());
+        let message = CString::new(message).unwrap_or_default();
+        self.throw_class(exception_class(e), &message);
     }
 
     /// Throws uniffi's `InternalException` with a fixed message (a caught panic).
     pub(super) fn throw_internal(&self) {
-        self.throw_class(INTERNAL, b"otpcore: internal error in the JNI fast path\0");
+        self.throw_class(INTERNAL, c"otpcore: internal error in the JNI fast path");
     }
 
-    fn throw_class(&self, class: &[u8], message: &[u8]) {
+    fn throw_class(&self, class: &CStr, message: &CStr) {
         // SAFETY: `self.0` is a live JNIEnv (constructor contract); both strings are
         // NUL-terminated. A null class means FindClass already left
         // NoClassDefFoundError pending, which the JVM then throws.
         unsafe {
             let f = &(**self.0).v1_6;
-            let cls = (f.FindClass)(self.0, class.as_ptr().cast::<c_char>());
+            let cls = (f.FindClass)(self.0, class.as_ptr());
             if !cls.is_null() {
-                (f.ThrowNew)(self.0, cls, message.as_ptr().cast::<c_char>());
+                (f.ThrowNew)(self.0, cls, message.as_ptr());
             }
         }
     }
@@ -97,7 +98,10 @@ impl Env {
         // SAFETY: live JNIEnv; `s` is a non-null jstring passed by the JVM.
         let (chars, utf_len) = unsafe {
             let t = &(**self.0).v1_6;
-            ((t.GetStringLength)(self.0, s), (t.GetStringUTFLength)(self.0, s))
+            (
+                (t.GetStringLength)(self.0, s),
+                (t.GetStringUTFLength)(self.0, s),
+            )
         };
         let len = usize::try_from(utf_len).unwrap_or(0);
         // HotSpot writes a terminating NUL after the text: room for it.
@@ -137,9 +141,7 @@ impl Env {
         let mut text = StackText::default();
         let s = if write!(text, "{value}\0").is_ok() {
             // SAFETY: live JNIEnv; `text` is NUL-terminated ASCII (valid modified UTF-8).
-            unsafe {
-                (((**self.0).v1_6).NewStringUTF)(self.0, text.buf.as_ptr().cast::<c_char>())
-            }
+            unsafe { (((**self.0).v1_6).NewStringUTF)(self.0, text.buf.as_ptr().cast::<c_char>()) }
         } else {
             self.throw_internal();
             core::ptr::null_mut()

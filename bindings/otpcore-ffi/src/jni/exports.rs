@@ -96,11 +96,7 @@ fn answer(env: &Env, result: Result<Match, OtpError>, mismatch_throws: jboolean,
     }
 }
 
-pub(super) extern "system" fn totp_adopt(
-    env: *mut JNIEnv,
-    _: jclass,
-    handle: jlong,
-) -> jlong {
+pub(super) extern "system" fn totp_adopt(env: *mut JNIEnv, _: jclass, handle: jlong) -> jlong {
     guarded(env, 0, |env| adopt::<Totp>(env, handle))
 }
 
@@ -163,11 +159,7 @@ pub(super) extern "system" fn totp_verify_at(
     });
 }
 
-pub(super) extern "system" fn hotp_adopt(
-    env: *mut JNIEnv,
-    _: jclass,
-    handle: jlong,
-) -> jlong {
+pub(super) extern "system" fn hotp_adopt(env: *mut JNIEnv, _: jclass, handle: jlong) -> jlong {
     guarded(env, 0, |env| adopt::<Hotp>(env, handle))
 }
 
@@ -216,7 +208,12 @@ pub(super) extern "system" fn hotp_verify(
         };
         let result = env.with_text(code, |code| {
             hotp.inner
-                .verify(code, unsigned(counter), window.into(), last_used(last, has_last))
+                .verify(
+                    code,
+                    unsigned(counter),
+                    window.into(),
+                    last_used(last, has_last),
+                )
                 .map(Match::from)
                 .map_err(OtpError::from)
         });

@@ -7,24 +7,32 @@
 //! Kotlin calls [`otpcore_jni_register`] through JNA (which passes the `JNIEnv*`), on the
 //! copy JNA already loaded for the uniffi classes, and this registers the natives.
 
-use core::ffi::{c_char, c_void};
+use core::ffi::{c_void, CStr};
 
 use jni_sys::{jint, JNIEnv, JNINativeMethod};
 
 use super::exports as x;
 
 /// `(name, JNI signature, function)` for each `external fun` of `OtpJni`.
-fn methods() -> [(&'static [u8], &'static [u8], *mut c_void); 8] {
-    const VERIFY: &[u8] = b"(JLjava/lang/String;JJJJZZ[J)V\0";
+fn methods() -> [(&'static CStr, &'static CStr, *mut c_void); 8] {
+    const VERIFY: &CStr = c"(JLjava/lang/String;JJJJZZ[J)V";
     [
-        (b"totpAdopt\0", b"(J)J\0", x::totp_adopt as *mut c_void),
-        (b"totpRelease\0", b"(J)V\0", x::totp_release as *mut c_void),
-        (b"totpGenerateAt\0", b"(JJ)Ljava/lang/String;\0", x::totp_generate_at as *mut c_void),
-        (b"totpVerifyAt\0", VERIFY, x::totp_verify_at as *mut c_void),
-        (b"hotpAdopt\0", b"(J)J\0", x::hotp_adopt as *mut c_void),
-        (b"hotpRelease\0", b"(J)V\0", x::hotp_release as *mut c_void),
-        (b"hotpGenerate\0", b"(JJ)Ljava/lang/String;\0", x::hotp_generate as *mut c_void),
-        (b"hotpVerify\0", VERIFY, x::hotp_verify as *mut c_void),
+        (c"totpAdopt", c"(J)J", x::totp_adopt as *mut c_void),
+        (c"totpRelease", c"(J)V", x::totp_release as *mut c_void),
+        (
+            c"totpGenerateAt",
+            c"(JJ)Ljava/lang/String;",
+            x::totp_generate_at as *mut c_void,
+        ),
+        (c"totpVerifyAt", VERIFY, x::totp_verify_at as *mut c_void),
+        (c"hotpAdopt", c"(J)J", x::hotp_adopt as *mut c_void),
+        (c"hotpRelease", c"(J)V", x::hotp_release as *mut c_void),
+        (
+            c"hotpGenerate",
+            c"(JJ)Ljava/lang/String;",
+            x::hotp_generate as *mut c_void,
+        ),
+        (c"hotpVerify", VERIFY, x::hotp_verify as *mut c_void),
     ]
 }
 
@@ -38,15 +46,15 @@ fn methods() -> [(&'static [u8], &'static [u8], *mut c_void); 8] {
 pub unsafe extern "C" fn otpcore_jni_register(env: *mut JNIEnv) -> jint {
     let result = std::panic::catch_unwind(|| {
         let table = methods().map(|(name, signature, function)| JNINativeMethod {
-            name: name.as_ptr().cast::<c_char>().cast_mut(),
-            signature: signature.as_ptr().cast::<c_char>().cast_mut(),
+            name: name.as_ptr().cast_mut(),
+            signature: signature.as_ptr().cast_mut(),
             fnPtr: function,
         });
         // SAFETY: `env` is live (contract above); the strings are NUL-terminated statics
         // (JNI only reads them); each function has the signature its entry names.
         unsafe {
             let f = &(**env).v1_6;
-            let class = (f.FindClass)(env, b"otpcore/OtpJni\0".as_ptr().cast::<c_char>());
+            let class = (f.FindClass)(env, c"otpcore/OtpJni".as_ptr());
             if class.is_null() {
                 return -1;
             }
