@@ -1,13 +1,7 @@
 package otpcore
 
-import com.google.zxing.BinaryBitmap
-import com.google.zxing.RGBLuminanceSource
-import com.google.zxing.common.HybridBinarizer
-import com.google.zxing.qrcode.QRCodeReader
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import java.io.ByteArrayInputStream
-import javax.imageio.ImageIO
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
 import kotlin.test.assertTrue
@@ -54,13 +48,6 @@ class AuthenticatorTest {
                 KeyUri.hotp(Secret.fromBytes(seed), "Bank", "carol", 1uL shl 40),
             )
 
-    private fun decodeQr(png: ByteArray): String {
-        val image = ImageIO.read(ByteArrayInputStream(png))
-        val pixels = image.getRGB(0, 0, image.width, image.height, null, 0, image.width)
-        val bitmap = BinaryBitmap(HybridBinarizer(RGBLuminanceSource(image.width, image.height, pixels)))
-        return QRCodeReader().decode(bitmap).text
-    }
-
     @Test
     fun exportImportsBackAndDecodesInZxing() {
         val batches = exportMigration(accounts(), 4u)
@@ -68,7 +55,7 @@ class AuthenticatorTest {
         assertEquals(setOf(batches[0].batchId()), batches.map { it.batchId() }.toSet())
         val imported = batches.flatMap { b ->
             assertEquals(3, b.batchSize())
-            assertEquals(b.uri(), decodeQr(b.qrPng(4u)))
+            assertEquals(b.uri(), decodeQrPng(b.qrPng(4u)))
             assertFalse(b.toString().contains("user"))
             importMigration(b.uri()).accounts
         }
