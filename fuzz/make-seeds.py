@@ -68,6 +68,11 @@ for v in RFC6238["vectors"][:3]:
         f"otpauth://totp/RFC6238:{v['algorithm']}?secret={v['secret_base32']}"
         f"&issuer=RFC6238&algorithm={v['algorithm']}&digits=8&period=30"
     )
+# The conformance corpus: what Microsoft, GitHub, Steam apps and others emit.
+CORPUS = json.loads((DATA / "uri-corpus.json").read_text())
+uris += [c["uri"] for c in CORPUS["cases"]]
+uris += ["otpauth://steam/Steam:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Steam",
+         "steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"]
 write("uri", uris)
 
 

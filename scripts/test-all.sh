@@ -42,6 +42,8 @@ scripts/test-enroll.sh
 
 step "bindings: Kotlin on the JVM (JUnit)"
 scripts/test-kotlin.sh
+step "bindings: the JVM JAR (release library inside), installed and tested from bindings/jvm-consumer"
+scripts/build-jar.sh --test
 step "bindings: Python (pytest)"
 scripts/test-python.sh
 step "bindings: Swift (XCTest, in the trixie chroot)"

@@ -6,3 +6,4 @@ PY=${OTPCORE_CACHE:-/var/cache/otpcore}/venv/bin/python
 command -v oathtool >/dev/null || { echo "oathtool missing: run scripts/install-deps.sh" >&2; exit 1; }
 cargo build --release -p otpcore-cli --bin otpcore
 "$PY" crates/otpcore-cli/tests/differential/check.py "${CARGO_TARGET_DIR:-target}/release/otpcore" "${DIFF_CASES:-1000}"
+"$PY" crates/otpcore-cli/tests/differential/uri_corpus.py "${CARGO_TARGET_DIR:-target}/release/otpcore"

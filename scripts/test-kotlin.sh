@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Kotlin/JVM tests of the uniffi bindings: `cargo xtask bindings kotlin` builds the
 # otpcore-ffi cdylib and generates the Kotlin sources from it (never committed) into
-# bindings/kotlin/target/generated-sources/uniffi; then Maven runs the JUnit 5 suite in
-# bindings/kotlin. Needs Java 17+ and Maven; Kotlin, JNA and JUnit come from Maven
+# bindings/kotlin/target/generated-sources/uniffi; then Maven compiles them with the JNI
+# fast path (bindings/jvm/src/main/kotlin: FastTotp, FastHotp) and runs the JUnit 5 suite
+# in bindings/kotlin. Needs Java 17+ and Maven; Kotlin, JNA and JUnit come from Maven
 # Central through the pom (cached in ~/.m2).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -49,3 +49,9 @@ cd "$pkg"
 # the (empty) Swift Testing runner, whose last line reads "Test run with 0
 # tests passed" and hides XCTest's summary.
 swift_run "$repo" swift test --disable-swift-testing "$@"
+
+# The package as a dependency: bindings/swift-consumer depends on it by a package
+# dependency and runs its own XCTest suite (ConsumerTests).
+log "swift test in bindings/swift-consumer (the package used as a dependency)"
+cd "$repo/bindings/swift-consumer"
+swift_run "$repo" swift test --disable-swift-testing

@@ -22,6 +22,7 @@ from otpcore_ffi import (
     Secret,
     SecretPolicy,
     StatefulVerifier,
+    Steam,
     StepWindow,
     Totp,
     TotpConfig,
@@ -57,6 +58,7 @@ def test_display_counts_down_through_a_step():
         w = totp.step_window(at)
         assert (w.step, w.valid_from, w.remaining) == (at // 30, at // 30 * 30, 30 - at % 30)
         assert totp.display_at(at).code == totp.generate_at(at)
+        assert Steam(Secret.from_bytes(SEED)).step_window(at) == w
     late = Totp.with_config(Secret.from_bytes(SEED), TotpConfig(algorithm=Algorithm.SHA1, t0=100))
     with pytest.raises(OtpError.BeforeT0):
         late.step_window(99)

@@ -1,5 +1,6 @@
-//! `KeyUri::totp`/`hotp` builders with arbitrary names and parameters: every URI
-//! the builders accept is written so that parsing it gives the same `KeyUri` back.
+//! `KeyUri::totp`/`hotp`/`steam` builders with arbitrary names and parameters:
+//! every URI the builders accept is written so that parsing it gives the same
+//! `KeyUri` back.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -12,18 +13,21 @@ struct Input<'a> {
     issuer: Option<&'a str>,
     account: &'a str,
     counter: Option<u64>,
+    steam: bool,
     algorithm: u8,
     digits: u32,
     period: u64,
+    image: &'a str,
 }
 
 fuzz_target!(|input: Input| {
     let Ok(secret) = Secret::from_bytes_with_policy(input.secret, SecretPolicy::Legacy) else {
         return;
     };
-    let built = match input.counter {
-        Some(c) => KeyUri::hotp(secret, input.issuer, input.account, c),
-        None => KeyUri::totp(secret, input.issuer, input.account)
+    let built = match (input.counter, input.steam) {
+        (_, true) => KeyUri::steam(secret, input.issuer, input.account),
+        (Some(c), false) => KeyUri::hotp(secret, input.issuer, input.account, c),
+        (None, false) => KeyUri::totp(secret, input.issuer, input.account)
             .map(|u| u.with_period(Period::new(input.period).unwrap_or_default())),
     };
     let Ok(uri) = built else { return };
@@ -31,7 +35,8 @@ fuzz_target!(|input: Input| {
         [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512][usize::from(input.algorithm % 3)];
     let uri = uri
         .with_algorithm(algorithm)
-        .with_digits(Digits::new(input.digits).unwrap_or_default());
+        .with_digits(Digits::new(input.digits).unwrap_or_default())
+        .with_image(input.image);
     let text = uri.to_uri_string();
     let again = KeyUri::parse_with_policy(&text, SecretPolicy::Legacy).expect("built URI parses");
     assert_eq!(again, uri, "{}", text.as_str());

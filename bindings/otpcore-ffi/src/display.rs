@@ -2,7 +2,7 @@
 //! ([`group_code`], [`CodeDisplay::grouped`]) and the countdown of the current
 //! step ([`StepWindow`]).
 
-use crate::{OtpError, Totp};
+use crate::{OtpError, Steam, Totp};
 
 /// The time step containing a moment: for the countdown next to a code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
@@ -96,6 +96,18 @@ impl Totp {
     }
 }
 
+#[uniffi::export]
+impl Steam {
+    /// The 30-second step containing Unix time `at`, its start and end, and the
+    /// seconds left in it: the countdown next to a Steam code.
+    ///
+    /// # Errors
+    /// None today (Steam's epoch is 0); the error type matches `Totp.stepWindow`.
+    pub fn step_window(&self, at: u64) -> Result<StepWindow, OtpError> {
+        Ok(self.inner.step_window(at)?.into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +137,8 @@ mod tests {
                 remaining: 1
             }
         );
+        let steam = Steam::new(Secret::from_bytes(b"12345678901234567890".to_vec())?);
+        assert_eq!(steam.step_window(59)?, d.window);
         assert_eq!(group_code("1234567".into())?, "123 4567");
         assert_eq!(group_code("123-456-789".into())?, "123 456 789");
         assert!(matches!(

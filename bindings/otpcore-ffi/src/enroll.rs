@@ -92,7 +92,7 @@ pub fn import_migration(uri: String) -> Result<MigrationBatch, OtpError> {
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct Steam {
-    inner: otpcore::Steam,
+    pub(crate) inner: otpcore::Steam,
 }
 
 #[uniffi::export]

@@ -62,6 +62,7 @@ mod display;
 mod enroll;
 mod error;
 mod export;
+mod jni;
 mod otp;
 mod params;
 mod secret;

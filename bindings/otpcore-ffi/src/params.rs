@@ -194,6 +194,9 @@ pub enum OtpKind {
         /// The counter of the next code.
         counter: u64,
     },
+    /// Steam Guard: time-based (SHA-1, 30 s), codes of five characters. Use
+    /// `KeyUri.toSteam()`.
+    Steam,
 }
 
 impl From<otpcore::OtpKind> for OtpKind {
@@ -203,6 +206,7 @@ impl From<otpcore::OtpKind> for OtpKind {
                 period: period.get(),
             },
             otpcore::OtpKind::Hotp { counter } => OtpKind::Hotp { counter },
+            otpcore::OtpKind::Steam => OtpKind::Steam,
         }
     }
 }

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use crate::{Algorithm, Hotp, OtpError, OtpKind, Secret, SecretPolicy, Totp};
+use crate::{Algorithm, Hotp, OtpError, OtpKind, Secret, SecretPolicy, Steam, Totp};
 
-/// An `otpauth://totp/…` or `otpauth://hotp/…` URI: what an enrolment QR code holds.
+/// An `otpauth://totp/…` or `otpauth://hotp/…` URI (or a Steam Guard one): what an
+/// enrolment QR code holds.
 ///
 /// Parse one scanned from a QR code, or build one to show as a QR code. Objects are
 /// immutable: the `with…` calls return a new `KeyUri`. `==` compares the secrets in
@@ -30,19 +31,30 @@ impl KeyUri {
 
 #[uniffi::export]
 impl KeyUri {
-    /// Parses a URI as scanned from a QR code, requiring a 16-byte secret.
+    /// Parses a URI as scanned from a QR code. A 16-byte secret is required unless
+    /// `allowShortSecret` is true, which accepts the 10-byte (80-bit) secrets
+    /// GitHub, Microsoft and Discord still issue.
     ///
-    /// Accepts what real QR codes hold: any case in scheme, type and algorithm;
-    /// padded, lower-case or spaced secrets; `%20` or `+` for spaces; the issuer in
-    /// the label, the `issuer` parameter, or both if equal. Unknown parameters such
-    /// as `image` are ignored.
+    /// Accepts what real issuers emit: any case in scheme, type and algorithm;
+    /// padded, lower-case or spaced secrets; `%20` or `+` for spaces; the issuer
+    /// in the label, the `issuer` parameter, or both. When they differ (Microsoft
+    /// 365 puts the tenant in the label) the parameter is the issuer and the label
+    /// prefix is `labelIssuer()`; when the label starts with the parameter and a
+    /// colon, the prefix ends there, so issuers may contain `:`. The `image`
+    /// parameter is kept; Steam Guard URIs (`otpauth://steam/…`,
+    /// `…&encoder=steam`, `steam://SECRET`) give `OtpKind.Steam`.
     ///
     /// # Errors
     /// `InvalidUri`, whose message names the problem; it never contains the URI or
     /// the secret.
-    #[uniffi::constructor]
-    pub fn parse(uri: String) -> Result<Arc<Self>, OtpError> {
-        Self::parse_with_policy(uri, SecretPolicy::Strict)
+    #[uniffi::constructor(default(allow_short_secret = false))]
+    pub fn parse(uri: String, allow_short_secret: bool) -> Result<Arc<Self>, OtpError> {
+        let policy = if allow_short_secret {
+            SecretPolicy::Legacy
+        } else {
+            SecretPolicy::Strict
+        };
+        Self::parse_with_policy(uri, policy)
     }
 
     /// As `parse`, under a secret-length policy: `LEGACY` accepts the
@@ -99,6 +111,29 @@ impl KeyUri {
         )?))
     }
 
+    /// A Steam Guard URI (`otpauth://steam/…`).
+    ///
+    /// # Errors
+    /// As `totp`.
+    #[uniffi::constructor]
+    pub fn steam(
+        secret: Arc<Secret>,
+        issuer: Option<String>,
+        account: String,
+    ) -> Result<Arc<Self>, OtpError> {
+        Ok(Self::wrap(otpcore::KeyUri::steam(
+            secret.inner.clone(),
+            issuer.as_deref(),
+            &account,
+        )?))
+    }
+
+    /// A copy with a logo URL as the `image` parameter (FreeOTP's extension); an
+    /// empty string removes it.
+    pub fn with_image(&self, image: String) -> Arc<Self> {
+        Self::wrap(self.inner.clone().with_image(&image))
+    }
+
     /// A copy with another algorithm.
     pub fn with_algorithm(&self, algorithm: Algorithm) -> Arc<Self> {
         Self::wrap(self.inner.clone().with_algorithm(algorithm.into()))
@@ -143,7 +178,26 @@ impl KeyUri {
         self.inner.issuer().map(String::from)
     }
 
-    /// The account name.
+    /// The label prefix when it differs from the `issuer` parameter, else null:
+    /// the name to show for the account (Microsoft 365 puts the tenant there).
+    ///
+    /// # Security
+    /// Text from the QR code: display it as text, never as markup.
+    pub fn label_issuer(&self) -> Option<String> {
+        self.inner.label_issuer().map(String::from)
+    }
+
+    /// The logo URL of the `image` parameter, if any.
+    ///
+    /// # Security
+    /// Chosen by whoever made the QR code: fetching it tells that server when and
+    /// from where the account was added. Fetch it (if at all) over https, without
+    /// cookies or credentials.
+    pub fn image(&self) -> Option<String> {
+        self.inner.image().map(String::from)
+    }
+
+    /// The account name (empty only for a `steam://SECRET` URI).
     pub fn account(&self) -> String {
         String::from(self.inner.account())
     }
@@ -163,7 +217,13 @@ impl KeyUri {
         Secret::wrap(self.inner.secret().clone())
     }
 
-    /// A TOTP generator for a TOTP URI (with `t0 = 0`), or null for an HOTP URI.
+    /// A Steam Guard generator for a Steam URI, else null.
+    pub fn to_steam(&self) -> Option<Arc<Steam>> {
+        self.inner.to_steam().map(|inner| Arc::new(Steam { inner }))
+    }
+
+    /// A TOTP generator for a TOTP URI (with `t0 = 0`), or null for an HOTP or
+    /// Steam URI.
     pub fn to_totp(&self) -> Option<Arc<Totp>> {
         self.inner.to_totp().map(|inner| Arc::new(Totp { inner }))
     }
@@ -199,7 +259,7 @@ mod tests {
         let uri = KeyUri::totp(secret, Some("ACME Co".into()), "john@example.com".into())?
             .with_digits(8)?;
         let text = uri.to_uri_string();
-        let again = KeyUri::parse(text)?;
+        let again = KeyUri::parse(text, false)?;
         assert_eq!(*again, *uri);
         assert_eq!(again.kind(), OtpKind::Totp { period: 30 });
         assert!(again.to_hotp().is_none());
@@ -209,8 +269,38 @@ mod tests {
 
     #[test]
     fn parse_errors_do_not_echo_the_uri() {
-        let err = KeyUri::parse("otpauth://totp/acct?secret=GEZDGNBV!!".into()).err();
+        let err = KeyUri::parse("otpauth://totp/acct?secret=GEZDGNBV!!".into(), false).err();
         let msg = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(!msg.is_empty() && !msg.contains("GEZDGNBV"), "{msg}");
+    }
+
+    #[test]
+    fn real_world_fields_and_the_short_secret_opt_in() -> Result<(), OtpError> {
+        let microsoft = "otpauth://totp/Some+Company%3ame%40somecompany.net\
+                         ?secret=abcdefghijklmnop&issuer=Microsoft";
+        assert!(matches!(
+            KeyUri::parse(microsoft.into(), false),
+            Err(OtpError::InvalidUri(_))
+        ));
+        let uri = KeyUri::parse(microsoft.into(), true)?;
+        assert_eq!(uri.issuer().as_deref(), Some("Microsoft"));
+        assert_eq!(uri.label_issuer().as_deref(), Some("Some Company"));
+        let steam = KeyUri::parse("steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(), false)?;
+        assert_eq!(steam.kind(), OtpKind::Steam);
+        assert_eq!(
+            steam
+                .to_steam()
+                .map(|s| s.generate_at(59))
+                .transpose()?
+                .as_deref(),
+            Some("PV9M4")
+        );
+        assert!(steam.to_totp().is_none());
+        let logo = uri.with_image("https://example.com/a.png".into());
+        assert_eq!(
+            KeyUri::parse(logo.to_uri_string(), true)?.image(),
+            logo.image()
+        );
+        Ok(())
     }
 }

@@ -222,7 +222,7 @@ impl Totp {
 
 /// Steam Guard codes for one secret (five characters of Steam's alphabet).
 #[pyclass(frozen, module = "otpcore_ffi")]
-pub struct Steam(Arc<ffi::Steam>);
+pub struct Steam(pub(crate) Arc<ffi::Steam>);
 
 #[pymethods]
 impl Steam {
@@ -240,6 +240,11 @@ impl Steam {
     /// The code now, by the system clock.
     fn generate_now(&self) -> PyResult<String> {
         self.0.generate_now().or_raise()
+    }
+
+    /// The 30-second step containing `at`, its bounds and the seconds left.
+    fn step_window(&self, at: u64) -> PyResult<StepWindow> {
+        self.0.step_window(at).or_raise().map(StepWindow::from)
     }
 
     /// Checks a code (any case) at Unix time `at` in `window` (default ±1).

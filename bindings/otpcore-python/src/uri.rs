@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::error::OrRaise;
-use crate::otp::{Hotp, Secret, Totp};
+use crate::otp::{Hotp, Secret, Steam, Totp};
 use crate::values::{Algorithm, OtpKind, SecretPolicy};
 
 /// An `otpauth://` URI: the text inside an enrolment QR code. Printing it shows
@@ -30,10 +30,14 @@ fn bytes(py: Python<'_>, buffer: Vec<u8>) -> Bound<'_, PyBytes> {
 
 #[pymethods]
 impl KeyUri {
-    /// Parses an `otpauth://totp/…` or `otpauth://hotp/…` URI.
+    /// Parses an `otpauth://` (TOTP, HOTP, Steam) or `steam://` URI as real issuers
+    /// emit them; `allow_short_secret` also accepts 80-bit secrets.
     #[staticmethod]
-    fn parse(uri: &str) -> PyResult<Self> {
-        ffi::KeyUri::parse(uri.to_owned()).or_raise().map(Self)
+    #[pyo3(signature = (uri, allow_short_secret = false))]
+    fn parse(uri: &str, allow_short_secret: bool) -> PyResult<Self> {
+        ffi::KeyUri::parse(uri.to_owned(), allow_short_secret)
+            .or_raise()
+            .map(Self)
     }
 
     /// As `parse`, under a secret length policy.
@@ -67,6 +71,20 @@ impl KeyUri {
             .map(Self)
     }
 
+    /// A Steam Guard URI (`otpauth://steam/…`).
+    #[staticmethod]
+    #[pyo3(signature = (secret, issuer, account))]
+    fn steam(secret: &Secret, issuer: Option<String>, account: String) -> PyResult<Self> {
+        ffi::KeyUri::steam(Arc::clone(&secret.0), issuer, account)
+            .or_raise()
+            .map(Self)
+    }
+
+    /// A copy with a logo URL (the `image` parameter).
+    fn with_image(&self, image: String) -> Self {
+        Self(self.0.with_image(image))
+    }
+
     /// A copy with another algorithm.
     fn with_algorithm(&self, algorithm: Algorithm) -> Self {
         Self(self.0.with_algorithm(algorithm.into()))
@@ -97,6 +115,17 @@ impl KeyUri {
         self.0.issuer()
     }
 
+    /// The issuer prefix of the label, when it differs from `issuer` (else `None`).
+    /// Text from the QR code's author: show it as text.
+    fn label_issuer(&self) -> Option<String> {
+        self.0.label_issuer()
+    }
+
+    /// The logo URL of the `image` parameter, if any. Fetch it without credentials.
+    fn image(&self) -> Option<String> {
+        self.0.image()
+    }
+
     /// The account name.
     fn account(&self) -> String {
         self.0.account()
@@ -115,6 +144,11 @@ impl KeyUri {
     /// The secret.
     fn secret(&self) -> Secret {
         Secret(self.0.secret())
+    }
+
+    /// A Steam Guard generator for a Steam URI, else `None`.
+    fn to_steam(&self) -> Option<Steam> {
+        self.0.to_steam().map(Steam)
     }
 
     /// A TOTP generator for a TOTP URI, else `None`.

@@ -197,6 +197,9 @@ pub enum OtpKind {
         /// The counter of the next code.
         counter: u64,
     },
+    /// Steam Guard codes (five characters): use `KeyUri.to_steam()`.
+    #[pyo3(name = "STEAM")]
+    Steam {},
 }
 
 impl From<ffi::OtpKind> for OtpKind {
@@ -204,6 +207,7 @@ impl From<ffi::OtpKind> for OtpKind {
         match k {
             ffi::OtpKind::Totp { period } => OtpKind::Totp { period },
             ffi::OtpKind::Hotp { counter } => OtpKind::Hotp { counter },
+            ffi::OtpKind::Steam => OtpKind::Steam {},
         }
     }
 }

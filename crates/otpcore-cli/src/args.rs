@@ -71,7 +71,7 @@ pub enum UriCommand {
     },
     /// Print the URI's parameters as JSON, never the secret.
     Parse {
-        /// The otpauth:// URI.
+        /// The otpauth:// (or steam://) URI; "-" reads it from stdin.
         uri: String,
         /// Accept 10-15 byte secrets.
         #[arg(long)]
@@ -107,30 +107,48 @@ pub struct SecretArgs {
     pub(crate) allow_short_secret: bool,
 }
 
-/// The code parameters.
+/// The code parameters. Optional, so that a flag given with `--uri` can be told
+/// from a default (`lib.rs` applies the defaults; `uri_source.rs` the checks).
 #[derive(Args)]
 pub struct ParamArgs {
-    /// sha1, sha256 or sha512.
-    #[arg(long, default_value = "sha1")]
-    pub(crate) algorithm: String,
-    /// Code length, 6 to 10.
-    #[arg(long, default_value_t = 6)]
-    pub(crate) digits: u32,
-    /// TOTP time step in seconds.
-    #[arg(long, default_value_t = 30)]
-    pub(crate) period: u64,
+    /// sha1, sha256 or sha512 [default: sha1].
+    #[arg(long)]
+    pub(crate) algorithm: Option<String>,
+    /// Code length, 6 to 10 [default: 6].
+    #[arg(long)]
+    pub(crate) digits: Option<u32>,
+    /// TOTP time step in seconds [default: 30].
+    #[arg(long)]
+    pub(crate) period: Option<u64>,
+}
+
+/// Where a generator's key comes from: `--secret` and the parameter flags, or
+/// an otpauth:// URI holding both.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+pub struct KeyArgs {
+    /// Base32 secret; "-" reads it from the first line of stdin (keeps it out of `ps`).
+    #[arg(long, value_name = "B32")]
+    pub(crate) secret: Option<String>,
+    /// An otpauth:// or steam:// URI instead of --secret and the parameter flags
+    /// (a flag that contradicts it is an error); "-" reads it from stdin.
+    #[arg(long, value_name = "URI")]
+    pub(crate) uri: Option<String>,
 }
 
 /// A generator: TOTP, HOTP or Steam, with its secret and parameters.
 #[derive(Args)]
 pub struct OtpArgs {
     #[command(flatten)]
-    pub(crate) secret: SecretArgs,
+    pub(crate) key: KeyArgs,
+    /// Accept 10-15 byte (80-bit) secrets that some services still issue.
+    #[arg(long)]
+    pub(crate) allow_short_secret: bool,
     #[command(flatten)]
     pub(crate) params: ParamArgs,
-    /// TOTP epoch T0 in unix seconds.
-    #[arg(long, default_value_t = 0)]
-    pub(crate) t0: u64,
+    /// TOTP epoch T0 in unix seconds [default: 0].
+    #[arg(long)]
+    pub(crate) t0: Option<u64>,
     /// TOTP at this unix time instead of now.
     #[arg(long, value_name = "UNIX", conflicts_with = "counter")]
     pub(crate) time: Option<u64>,

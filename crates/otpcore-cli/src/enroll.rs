@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::args::{Fail, QrArgs};
 
 /// The argument, or the first line of stdin for "-".
-fn argument_or_stdin(value: &str) -> Result<Zeroizing<String>, Fail> {
+pub(crate) fn argument_or_stdin(value: &str) -> Result<Zeroizing<String>, Fail> {
     if value != "-" {
         return Ok(Zeroizing::new(value.to_owned()));
     }

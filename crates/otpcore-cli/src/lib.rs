@@ -22,53 +22,78 @@ pub mod cli_io;
 mod enroll;
 pub mod export;
 mod generate;
+mod uri_source;
 
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use otpcore::{
-    Algorithm, Digits, Hotp, HotpConfig, KeyUri, OtpKind, Period, Secret, SecretPolicy, Steam,
-    Totp, TotpConfig, VerifyError, Window,
+    Algorithm, Digits, Hotp, HotpConfig, KeyUri, Period, Secret, SecretPolicy, Steam, Totp,
+    TotpConfig, VerifyError, Window,
 };
 
 pub use args::{Cli, Command, Fail};
 use args::{OtpArgs, ParamArgs, SecretArgs, UriCommand};
 
+/// A generator and where to use it: the unix time, or the HOTP counter.
 pub(crate) enum Otp {
     Totp(Totp, u64),
     Hotp(Hotp, u64),
     Steam(Steam, u64),
 }
 
+fn policy(allow_short_secret: bool) -> SecretPolicy {
+    if allow_short_secret {
+        SecretPolicy::Legacy
+    } else {
+        SecretPolicy::Strict
+    }
+}
+
+/// A base32 secret from the argument, or from the first line of stdin for "-".
+fn load_secret(text: &str, allow_short_secret: bool) -> Result<Secret, Fail> {
+    let policy = policy(allow_short_secret);
+    if text == "-" {
+        let line = cli_io::read_secret_line(&mut std::io::stdin().lock())
+            .map_err(|e| Fail(format!("cannot read the secret from stdin: {}", e.kind())))?;
+        return Ok(Secret::from_base32_with_policy(line.trim_end(), policy)?);
+    }
+    Ok(Secret::from_base32_with_policy(text, policy)?)
+}
+
 impl SecretArgs {
     fn load(&self) -> Result<Secret, Fail> {
-        let policy = if self.allow_short_secret {
-            SecretPolicy::Legacy
-        } else {
-            SecretPolicy::Strict
-        };
-        if self.secret == "-" {
-            let line = cli_io::read_secret_line(&mut std::io::stdin().lock())
-                .map_err(|e| Fail(format!("cannot read the secret from stdin: {}", e.kind())))?;
-            return Ok(Secret::from_base32_with_policy(line.trim_end(), policy)?);
-        }
-        Ok(Secret::from_base32_with_policy(&self.secret, policy)?)
+        load_secret(&self.secret, self.allow_short_secret)
     }
 }
 
 impl ParamArgs {
+    /// The flags, with the defaults for those not given.
     fn parse(&self) -> Result<(Algorithm, Digits, Period), Fail> {
         Ok((
-            self.algorithm.parse()?,
-            Digits::new(self.digits)?,
-            Period::new(self.period)?,
+            self.algorithm.as_deref().unwrap_or("sha1").parse()?,
+            Digits::new(self.digits.unwrap_or(6))?,
+            Period::new(self.period.unwrap_or(30))?,
         ))
     }
 }
 
 impl OtpArgs {
+    /// The unix time of a TOTP or Steam code: `--time`, else now.
+    fn at(&self) -> Result<u64, Fail> {
+        match self.time {
+            Some(t) => Ok(t),
+            None => Ok(otpcore::unix_now()?),
+        }
+    }
+
     fn build(&self) -> Result<Otp, Fail> {
-        let secret = self.secret.load()?;
+        let secret = match (&self.key.secret, &self.key.uri) {
+            (_, Some(uri)) => return self.build_from_uri(uri),
+            (Some(secret), None) => load_secret(secret, self.allow_short_secret)?,
+            // clap's group requires one of the two.
+            (None, None) => return Err(Fail("--secret or --uri is required".into())),
+        };
         let (algorithm, digits, period) = self.params.parse()?;
         if let Some(counter) = self.counter {
             let hotp = Hotp::new(&secret, HotpConfig { algorithm, digits });
@@ -78,12 +103,9 @@ impl OtpArgs {
             algorithm,
             digits,
             period,
-            t0: self.t0,
+            t0: self.t0.unwrap_or(0),
         };
-        let at = match self.time {
-            Some(t) => t,
-            None => otpcore::unix_now()?,
-        };
+        let at = self.at()?;
         if self.steam {
             return Ok(Otp::Steam(Steam::new(&secret), at));
         }
@@ -146,26 +168,9 @@ pub fn run(command: Command) -> Result<ExitCode, Fail> {
             uri,
             allow_short_secret,
         }) => {
-            let policy = if allow_short_secret {
-                SecretPolicy::Legacy
-            } else {
-                SecretPolicy::Strict
-            };
-            let uri = KeyUri::parse_with_policy(&uri, policy)?;
-            let (kind, period, counter) = match uri.kind() {
-                OtpKind::Totp { period } => ("totp", Some(period.get()), None),
-                OtpKind::Hotp { counter } => ("hotp", None, Some(counter)),
-            };
-            let json = serde_json::json!({
-                "type": kind,
-                "issuer": uri.issuer(),
-                "account": uri.account(),
-                "algorithm": uri.algorithm().as_str(),
-                "digits": uri.digits().get(),
-                "period": period,
-                "counter": counter,
-            });
-            println!("{json}");
+            let uri = enroll::argument_or_stdin(&uri)?;
+            let uri = KeyUri::parse_with_policy(&uri, policy(allow_short_secret))?;
+            println!("{}", uri_source::describe(&uri));
         }
         Command::Uri(UriCommand::Qr(args)) => enroll::qr(args)?,
         Command::Uri(UriCommand::ImportMigration { uri }) => enroll::import_migration(&uri)?,
@@ -192,6 +197,8 @@ pub fn usage_error(err: &clap::Error) -> String {
     );
     let arg = match err.get(ContextKind::InvalidArg) {
         Some(ContextValue::String(name)) if names_a_flag => format!(" ({name})"),
+        // A required group (`--secret` or `--uri`): its flags' names.
+        Some(ContextValue::Strings(names)) if names_a_flag => format!(" ({})", names.join(", ")),
         _ => String::new(),
     };
     let what = match err.kind() {

@@ -119,7 +119,8 @@ fn uri_build_and_parse() {
     assert_eq!(
         json,
         serde_json::json!({"type": "totp", "issuer": "ACME Co", "account": "a@b.c",
-            "algorithm": "SHA1", "digits": 8, "period": 30, "counter": null})
+            "algorithm": "SHA1", "digits": 8, "period": 30, "counter": null,
+            "label_issuer": null, "image": null})
     );
     assert!(!stdout(&o).contains(SECRET));
     let o = run(&[
@@ -205,7 +206,7 @@ fn bad_input_exits_2_with_one_line_and_no_secret() {
         vec![
             "uri",
             "parse",
-            "otpauth://totp/A:x?issuer=B&secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            "otpauth://totp/:a:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
         ],
         vec!["uri", "parse", "http://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"],
         vec![

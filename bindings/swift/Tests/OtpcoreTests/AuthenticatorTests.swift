@@ -32,6 +32,9 @@ final class AuthenticatorTests: XCTestCase {
         for at in t...(t + 30) {
             XCTAssertEqual(try totp.stepWindow(at: at).remaining, 30 - at % 30)
             XCTAssertEqual(try totp.displayAt(at: at).code, try totp.generateAt(at: at))
+            XCTAssertEqual(
+                try Steam(secret: try Secret.fromBytes(bytes: seed)).stepWindow(at: at),
+                try totp.stepWindow(at: at))
         }
         let late = try Totp.withConfig(
             secret: try Secret.fromBytes(bytes: seed),

@@ -43,6 +43,9 @@ pub enum Unexportable {
     Period(Period),
     /// An HOTP counter above `i64::MAX` (the field is `int64`).
     Counter,
+    /// Steam Guard: the format has no Steam type, and the app would show a
+    /// 6-digit TOTP code instead of Steam's five characters.
+    Steam,
 }
 
 impl fmt::Display for ExportError {
@@ -69,6 +72,9 @@ impl fmt::Display for Unexportable {
                 p.get()
             ),
             Unexportable::Counter => f.write_str("HOTP counter above 2^63 - 1"),
+            Unexportable::Steam => {
+                f.write_str("Steam Guard accounts cannot be exported to Google Authenticator")
+            }
         }
     }
 }
@@ -191,6 +197,10 @@ impl Migration {
 /// The format's `(algorithm, digits, type, counter)` for `account`, or what it
 /// cannot carry.
 fn fields(account: &KeyUri) -> Result<(i32, i32, i32, i64), Unexportable> {
+    // Before the digits: a Steam account's five characters are not a digit count.
+    if account.kind() == OtpKind::Steam {
+        return Err(Unexportable::Steam);
+    }
     let algorithm = match account.algorithm() {
         Algorithm::Sha1 => 1,
         Algorithm::Sha256 => 2,
@@ -208,6 +218,7 @@ fn fields(account: &KeyUri) -> Result<(i32, i32, i32, i64), Unexportable> {
         ),
         OtpKind::Totp { period } if period == Period::THIRTY => (2, 0),
         OtpKind::Totp { period } => return Err(Unexportable::Period(period)),
+        OtpKind::Steam => return Err(Unexportable::Steam),
     };
     Ok((algorithm, digits, kind, counter))
 }

@@ -8,9 +8,9 @@ use crate::{ParamError, SecretError};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UriError {
-    /// Not `otpauth://<type>/<label>?<parameters>`.
+    /// Not `otpauth://<type>/<label>?<parameters>` (nor `steam://<secret>`).
     NotOtpauth,
-    /// A type other than `totp` or `hotp`.
+    /// A type other than `totp`, `hotp` or `steam`.
     UnknownType,
     /// Invalid percent-encoding, or text that is not UTF-8 once decoded.
     BadEncoding,
@@ -27,19 +27,28 @@ pub enum UriError {
     /// An `hotp` URI without `counter`.
     MissingCounter,
     /// The issuer in the label prefix differs from the `issuer` parameter.
+    ///
+    /// No longer returned: the parameter is the issuer and the label prefix is kept
+    /// as [`KeyUri::label_issuer`](crate::KeyUri::label_issuer). Kept so that
+    /// matches written against earlier versions still compile.
     IssuerMismatch,
     /// A parameter appears twice.
     DuplicateParameter(&'static str),
     /// A name that cannot be written unambiguously: an issuer containing `:`, or,
     /// without issuer, an account containing `:`.
     ColonInLabel,
+    /// An `encoder` other than `steam`: codes in an unknown format.
+    UnknownEncoder,
+    /// A Steam URI (`otpauth://steam/`, `encoder=steam`) whose parameters are not
+    /// Steam's (SHA-1, 5 characters, 30 s), or Steam on an `hotp` URI.
+    NotSteamParameters,
 }
 
 impl fmt::Display for UriError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UriError::NotOtpauth => f.write_str("not an otpauth:// URI"),
-            UriError::UnknownType => f.write_str("URI type must be totp or hotp"),
+            UriError::UnknownType => f.write_str("URI type must be totp, hotp or steam"),
             UriError::BadEncoding => f.write_str("URI has invalid percent-encoding"),
             UriError::MissingAccount => f.write_str("URI label has no account name"),
             UriError::MissingSecret => f.write_str("URI has no secret parameter"),
@@ -53,6 +62,10 @@ impl fmt::Display for UriError {
             UriError::DuplicateParameter(name) => write!(f, "URI parameter {name} appears twice"),
             UriError::ColonInLabel => {
                 f.write_str("issuer (or account without issuer) contains ':'")
+            }
+            UriError::UnknownEncoder => f.write_str("URI encoder must be steam"),
+            UriError::NotSteamParameters => {
+                f.write_str("Steam URI parameters must be SHA1, 5 digits, 30 s, time-based")
             }
         }
     }

@@ -1,35 +1,27 @@
-//! `otpauth://` provisioning URIs ([Google Key Uri Format]).
+//! `otpauth://` provisioning URIs ([Google Key Uri Format]), and the Steam Guard
+//! forms authenticator apps export.
+//!
+//! One idea per file: the value and its builders here, reading in `parse.rs`,
+//! writing in `write.rs`, the label rule both share in `label.rs`, query decoding
+//! in `params.rs`.
 //!
 //! [Google Key Uri Format]: https://github.com/google/google-authenticator/wiki/Key-Uri-Format
 
 mod error;
+mod label;
 mod params;
+mod parse;
+mod write;
 
 use alloc::string::String;
-use core::fmt::Write as _;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
-use zeroize::Zeroizing;
-
-use crate::{
-    Algorithm, Digits, Hotp, HotpConfig, Period, Secret, SecretError, SecretPolicy, Totp,
-    TotpConfig,
-};
+use crate::{Algorithm, Digits, Hotp, HotpConfig, Period, Secret, Steam, Totp, TotpConfig};
 // For `migration.rs`, which accepts the same percent-encoding as URIs.
 pub use error::UriError;
 #[cfg(feature = "migration")]
 pub(crate) use params::check_percent_encoding;
-use params::{decode, number, strip_prefix_ignore_case, Params};
 
-/// Everything but RFC 3986 unreserved characters is percent-encoded on output, so
-/// `:`/`@`/`+`/space in names survive any decoder.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// TOTP or HOTP, with the parameter only that kind has.
+/// TOTP, HOTP or Steam Guard, with the parameter only that kind has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OtpKind {
     /// Time-based, with its period.
@@ -42,6 +34,10 @@ pub enum OtpKind {
         /// Counter of the next code.
         counter: u64,
     },
+    /// Steam Guard: TOTP with SHA-1 and 30 s steps, codes of five characters
+    /// ([`Steam`]). Written `otpauth://steam/…`; read from that form, from
+    /// `otpauth://totp/…&encoder=steam` and from `steam://SECRET`.
+    Steam,
 }
 
 /// A parsed or to-be-built `otpauth://` URI.
@@ -61,15 +57,21 @@ pub enum OtpKind {
 ///
 /// # Security
 /// The URI carries the secret: [`KeyUri::to_uri_string`] returns it in a string that
-/// is wiped on drop; `Debug` shows the secret as `Secret(..)`.
+/// is wiped on drop; `Debug` shows the secret as `Secret(..)`. The names and the
+/// image URL come from whoever made the QR code: show them as text, never as markup,
+/// and fetch the image (if at all) without credentials (see SECURITY.md).
 #[derive(Clone, Debug)]
 pub struct KeyUri {
     kind: OtpKind,
     secret: Secret,
     issuer: Option<String>,
+    /// The label prefix when it differs from `issuer` (never equal to it, never
+    /// containing `:`; only with an `issuer`).
+    label_issuer: Option<String>,
     account: String,
     algorithm: Algorithm,
     digits: Digits,
+    image: Option<String>,
 }
 
 impl PartialEq for KeyUri {
@@ -80,9 +82,11 @@ impl PartialEq for KeyUri {
         same_secret
             && self.kind == other.kind
             && self.issuer == other.issuer
+            && self.label_issuer == other.label_issuer
             && self.account == other.account
             && self.algorithm == other.algorithm
             && self.digits == other.digits
+            && self.image == other.image
     }
 }
 
@@ -95,16 +99,12 @@ impl KeyUri {
     /// `issuer: account` they are separators, so they could not be read back.
     ///
     /// # Errors
-    /// [`UriError::MissingAccount`] for an empty account, [`UriError::ColonInLabel`].
+    /// [`UriError::MissingAccount`] for an empty account, [`UriError::ColonInLabel`]
+    /// for a `:` in the issuer (or in the account without an issuer): the builders
+    /// write only labels every parser splits the same way.
     pub fn totp(secret: Secret, issuer: Option<&str>, account: &str) -> Result<Self, UriError> {
-        Self::new(
-            OtpKind::Totp {
-                period: Period::default(),
-            },
-            secret,
-            issuer,
-            account,
-        )
+        let period = Period::default();
+        Self::build(OtpKind::Totp { period }, secret, issuer, account)
     }
 
     /// An HOTP URI with default parameters (SHA-1, 6 digits) and `counter`.
@@ -117,16 +117,42 @@ impl KeyUri {
         account: &str,
         counter: u64,
     ) -> Result<Self, UriError> {
-        Self::new(OtpKind::Hotp { counter }, secret, issuer, account)
+        Self::build(OtpKind::Hotp { counter }, secret, issuer, account)
     }
 
-    fn new(
+    /// A Steam Guard URI (`otpauth://steam/…`, as Aegis and andOTP write it).
+    ///
+    /// # Errors
+    /// As [`KeyUri::totp`].
+    pub fn steam(secret: Secret, issuer: Option<&str>, account: &str) -> Result<Self, UriError> {
+        Self::build(OtpKind::Steam, secret, issuer, account)
+    }
+
+    /// The builders' strict rules: no `:` in the issuer at all.
+    fn build(
         kind: OtpKind,
         secret: Secret,
         issuer: Option<&str>,
         account: &str,
     ) -> Result<Self, UriError> {
         let issuer = issuer.filter(|i| !i.is_empty());
+        if issuer.is_some_and(|i| i.contains(':')) {
+            return Err(UriError::ColonInLabel);
+        }
+        Self::new(kind, secret, issuer, None, account)
+    }
+
+    /// Every `KeyUri`, built or parsed, passes here: it normalises the account and
+    /// refuses values [`KeyUri::to_uri_string`] could not write back unchanged.
+    fn new(
+        kind: OtpKind,
+        secret: Secret,
+        issuer: Option<&str>,
+        label_issuer: Option<&str>,
+        account: &str,
+    ) -> Result<Self, UriError> {
+        let issuer = issuer.filter(|i| !i.is_empty());
+        let label_issuer = label_issuer.filter(|l| !l.is_empty() && Some(*l) != issuer);
         // With an issuer the label is `issuer:account`, and the format lets spaces
         // follow the colon, which parsers drop: they cannot begin the account.
         let account = match issuer {
@@ -136,34 +162,42 @@ impl KeyUri {
         if account.is_empty() {
             return Err(UriError::MissingAccount);
         }
-        if issuer.map_or(account.contains(':'), |i| i.contains(':')) {
-            return Err(UriError::ColonInLabel);
-        }
-        Ok(KeyUri {
+        let uri = KeyUri {
             kind,
             secret,
             issuer: issuer.map(String::from),
+            label_issuer: issuer.and(label_issuer).map(String::from),
             account: String::from(account),
             algorithm: Algorithm::default(),
             digits: Digits::default(),
-        })
+            image: None,
+        };
+        if !label::reads_back(&uri) {
+            return Err(UriError::ColonInLabel);
+        }
+        Ok(uri)
     }
 
-    /// Sets the algorithm.
+    /// Sets the algorithm (ignored for Steam, which is always SHA-1).
     #[must_use]
     pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
-        self.algorithm = algorithm;
+        if self.kind != OtpKind::Steam {
+            self.algorithm = algorithm;
+        }
         self
     }
 
-    /// Sets the number of digits.
+    /// Sets the number of digits (ignored for Steam, whose codes are five
+    /// characters).
     #[must_use]
     pub fn with_digits(mut self, digits: Digits) -> Self {
-        self.digits = digits;
+        if self.kind != OtpKind::Steam {
+            self.digits = digits;
+        }
         self
     }
 
-    /// Sets the period (TOTP only; ignored for HOTP).
+    /// Sets the period (TOTP only; ignored for HOTP and Steam).
     #[must_use]
     pub fn with_period(mut self, period: Period) -> Self {
         if let OtpKind::Totp { .. } = self.kind {
@@ -172,135 +206,15 @@ impl KeyUri {
         self
     }
 
-    /// Parses a URI, requiring a 16-byte secret ([`SecretPolicy::Strict`]).
-    ///
-    /// # Errors
-    /// [`UriError`]; it never contains the URI or the secret.
-    pub fn parse(uri: &str) -> Result<Self, UriError> {
-        Self::parse_with_policy(uri, SecretPolicy::Strict)
-    }
-
-    /// Parses a URI under a secret-length policy. Accepts what real QR codes hold:
-    /// any case in scheme, type and algorithm; padded, lower-case or spaced secrets;
-    /// `%20` or `+` for spaces; the issuer in the label, the parameter, or both (if
-    /// equal). Unknown parameters (`image`, …) are ignored.
-    ///
-    /// # Errors
-    /// [`UriError`]; it never contains the URI or the secret. The builders' rules
-    /// hold, so that [`KeyUri::to_uri_string`] can write back every parsed URI: an
-    /// issuer containing `:`, or an account containing `:` without an issuer, is
-    /// [`UriError::ColonInLabel`]; with an issuer, leading spaces of the account
-    /// are dropped.
-    pub fn parse_with_policy(uri: &str, policy: SecretPolicy) -> Result<Self, UriError> {
-        let rest = strip_prefix_ignore_case(uri, "otpauth://").ok_or(UriError::NotOtpauth)?;
-        let (kind_name, rest) = rest.split_once('/').ok_or(UriError::NotOtpauth)?;
-        let (label, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let is_totp = if kind_name.eq_ignore_ascii_case("totp") {
-            true
-        } else if kind_name.eq_ignore_ascii_case("hotp") {
-            false
-        } else {
-            return Err(UriError::UnknownType);
-        };
-
-        let label = decode(label)?;
-        let (label_issuer, account) = match label.split_once(':') {
-            Some((issuer, account)) => (Some(issuer), account.trim_start_matches(' ')),
-            None => (None, label.as_ref()),
-        };
-        if account.is_empty() {
-            return Err(UriError::MissingAccount);
-        }
-
-        let params = Params::parse(query)?;
-        let secret = params.secret.as_deref().ok_or(UriError::MissingSecret)?;
-        // Base32 is ASCII: bytes that are not UTF-8 are not base32 either.
-        let secret = core::str::from_utf8(secret)
-            .map_err(|_| UriError::Secret(SecretError::InvalidBase32))?;
-        let secret = Secret::from_base32_with_policy(secret, policy)?;
-        let issuer = match (
-            label_issuer.filter(|i| !i.is_empty()),
-            params.issuer.as_deref(),
-        ) {
-            (Some(a), Some(b)) if a != b => return Err(UriError::IssuerMismatch),
-            (a, b) => b.or(a),
-        };
-        let algorithm = match params.algorithm.as_deref() {
-            Some(name) => name.parse()?,
-            None => Algorithm::default(),
-        };
-        let digits = match params.digits.as_deref() {
-            Some(d) => {
-                let d: u64 = number(d, "digits")?;
-                Digits::new(u32::try_from(d).unwrap_or(u32::MAX))?
-            }
-            None => Digits::default(),
-        };
-        let kind = if is_totp {
-            let period = match params.period.as_deref() {
-                Some(p) => Period::new(number(p, "period")?)?,
-                None => Period::default(),
-            };
-            OtpKind::Totp { period }
-        } else {
-            let counter = params.counter.as_deref().ok_or(UriError::MissingCounter)?;
-            OtpKind::Hotp {
-                counter: number(counter, "counter")?,
-            }
-        };
-        // The builders' rules apply, so that every parsed URI can be written back:
-        // an issuer from the parameter may hold a `:`, or the label may have had no
-        // issuer but a `:` in the account (`:a:b`), or the issuer may come from the
-        // parameter alone while the account starts with spaces.
-        Ok(Self::new(kind, secret, issuer, account)?
-            .with_algorithm(algorithm)
-            .with_digits(digits))
-    }
-
-    /// The URI text, with the secret as unpadded base32 and every name
-    /// percent-encoded. `KeyUri::parse(&u.to_uri_string()) == u`.
-    ///
-    /// # Security
-    /// The returned string contains the secret and is wiped on drop.
+    /// Sets the logo URL written as the `image` parameter (FreeOTP's extension);
+    /// an empty string removes it. The text is percent-encoded on output.
     #[must_use]
-    pub fn to_uri_string(&self) -> Zeroizing<String> {
-        let kind = match self.kind {
-            OtpKind::Totp { .. } => "totp",
-            OtpKind::Hotp { .. } => "hotp",
-        };
-        let enc = |s| percent_encoding::utf8_percent_encode(s, COMPONENT);
-        // Everything but the secret is written first, into plain strings; the
-        // secret-bearing string is then allocated once at its final size, so no
-        // reallocation leaves an unwiped partial copy behind.
-        // Writing to a String cannot fail; the results are ignored for that reason.
-        let mut head = String::with_capacity(64);
-        let _ = write!(head, "otpauth://{kind}/");
-        if let Some(issuer) = &self.issuer {
-            let _ = write!(head, "{}:", enc(issuer));
-        }
-        let _ = write!(head, "{}?secret=", enc(&self.account));
-        let mut tail = String::with_capacity(64);
-        if let Some(issuer) = &self.issuer {
-            let _ = write!(tail, "&issuer={}", enc(issuer));
-        }
-        let _ = write!(tail, "&algorithm={}&digits={}", self.algorithm, self.digits);
-        let _ = match self.kind {
-            OtpKind::Totp { period } => write!(tail, "&period={}", period.get()),
-            OtpKind::Hotp { counter } => write!(tail, "&counter={counter}"),
-        };
-        let secret = self.secret.expose_base32();
-        let len = head
-            .len()
-            .saturating_add(secret.len())
-            .saturating_add(tail.len());
-        let mut out = Zeroizing::new(String::with_capacity(len));
-        out.push_str(&head);
-        out.push_str(&secret);
-        out.push_str(&tail);
-        out
+    pub fn with_image(mut self, image: &str) -> Self {
+        self.image = Some(String::from(image)).filter(|i| !i.is_empty());
+        self
     }
 
-    /// TOTP or HOTP, with period or counter.
+    /// TOTP, HOTP or Steam, with period or counter.
     #[must_use]
     pub fn kind(&self) -> OtpKind {
         self.kind
@@ -312,31 +226,55 @@ impl KeyUri {
         &self.secret
     }
 
-    /// The issuer (service name), if any.
+    /// The issuer (service name), if any: the `issuer` parameter when present,
+    /// else the label prefix.
     #[must_use]
     pub fn issuer(&self) -> Option<&str> {
         self.issuer.as_deref()
     }
 
-    /// The account name.
+    /// The label prefix when it differs from the `issuer` parameter, else `None`.
+    /// Microsoft 365 writes the tenant there (`Some Company:me@…&issuer=Microsoft`);
+    /// apps show it as the account's display name.
+    ///
+    /// # Security
+    /// Text from the QR code, like every name here: display it, never trust it.
+    #[must_use]
+    pub fn label_issuer(&self) -> Option<&str> {
+        self.label_issuer.as_deref()
+    }
+
+    /// The account name. Empty only for a `steam://SECRET` URI, which has none.
     #[must_use]
     pub fn account(&self) -> &str {
         &self.account
     }
 
-    /// The algorithm.
+    /// The algorithm (SHA-1 for Steam).
     #[must_use]
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
 
-    /// The number of digits.
+    /// The number of digits (unused for Steam: its codes are five characters).
     #[must_use]
     pub fn digits(&self) -> Digits {
         self.digits
     }
 
-    /// A [`Totp`] for a TOTP URI (`t0 = 0`, as the format has no T0), else `None`.
+    /// The logo URL of the `image` parameter, if any.
+    ///
+    /// # Security
+    /// Chosen by whoever made the QR code: fetching it tells that server when the
+    /// account was added, from where. Fetch it (if at all) without cookies or
+    /// credentials, and only over `https`.
+    #[must_use]
+    pub fn image(&self) -> Option<&str> {
+        self.image.as_deref()
+    }
+
+    /// A [`Totp`] for a TOTP URI (`t0 = 0`, as the format has no T0), else `None`
+    /// (Steam codes are not decimal: use [`KeyUri::to_steam`]).
     #[must_use]
     pub fn to_totp(&self) -> Option<Totp> {
         match self.kind {
@@ -349,7 +287,7 @@ impl KeyUri {
                     t0: 0,
                 },
             )),
-            OtpKind::Hotp { .. } => None,
+            OtpKind::Hotp { .. } | OtpKind::Steam => None,
         }
     }
 
@@ -364,7 +302,13 @@ impl KeyUri {
                     digits: self.digits,
                 },
             )),
-            OtpKind::Totp { .. } => None,
+            OtpKind::Totp { .. } | OtpKind::Steam => None,
         }
+    }
+
+    /// A [`Steam`] for a Steam URI, else `None`.
+    #[must_use]
+    pub fn to_steam(&self) -> Option<Steam> {
+        (self.kind == OtpKind::Steam).then(|| Steam::new(&self.secret))
     }
 }

@@ -20,6 +20,10 @@ pub(super) struct Params<'a> {
     pub(super) digits: Option<Cow<'a, str>>,
     pub(super) period: Option<Cow<'a, str>>,
     pub(super) counter: Option<Cow<'a, str>>,
+    /// A logo URL (FreeOTP's extension).
+    pub(super) image: Option<Cow<'a, str>>,
+    /// `steam` for Steam Guard codes (KeePassXC's, pyotp's extension).
+    pub(super) encoder: Option<Cow<'a, str>>,
 }
 
 impl<'a> Params<'a> {
@@ -45,6 +49,8 @@ impl<'a> Params<'a> {
                 "digits" => (&mut p.digits, "digits"),
                 "period" => (&mut p.period, "period"),
                 "counter" => (&mut p.counter, "counter"),
+                "image" => (&mut p.image, "image"),
+                "encoder" => (&mut p.encoder, "encoder"),
                 _ => continue,
             };
             if slot.replace(form_decode(value)).is_some() {

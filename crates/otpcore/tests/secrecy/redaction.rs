@@ -85,7 +85,10 @@ fn error_messages_are_redacted() {
         }
     }
     for uri in [
-        format!("otpauth://totp/A:b?secret={b32}&issuer=B"),
+        format!("otpauth://totp/:a:b?secret={b32}"),
+        format!("otpauth://totp/A:b?secret={b32}&encoder=x"),
+        format!("otpauth://steam/A:b?secret={b32}&digits=6"),
+        format!("steam://{}", &b32[..15]),
         format!("otpauth://totp/A:b?secret={b32}&period=0"),
         format!("otpauth://totp/A:b?secret={b32}&digits=12"),
         format!("otpauth://hotp/A:b?secret={b32}"),

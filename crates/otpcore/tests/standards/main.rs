@@ -11,4 +11,5 @@ mod rfc4226;
 mod rfc6238;
 mod steam;
 mod uri;
+mod uri_corpus;
 mod vectors;

@@ -28,6 +28,7 @@ fn check_account(got: &KeyUri, want: &Value) {
             ("totp", Value::Null)
         }
         OtpKind::Hotp { counter } => ("hotp", counter.into()),
+        OtpKind::Steam => panic!("an export holds no Steam accounts"),
     };
     assert_eq!(kind, want["type"]);
     assert_eq!(counter, want["counter"]);

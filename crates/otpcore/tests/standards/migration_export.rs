@@ -96,7 +96,9 @@ fn refuses_what_the_format_cannot_carry() {
     let seven = account(&[1; 20], None, "b", None).with_digits(Digits::new(7).unwrap());
     let period = account(&[1; 20], None, "c", None).with_period(Period::new(60).unwrap());
     let counter = account(&[1; 20], None, "d", Some(u64::MAX));
+    let steam = KeyUri::steam(Secret::from_bytes(&[1; 20]).unwrap(), None, "s").unwrap();
     for (bad, reason) in [
+        (steam, Unexportable::Steam),
         (seven, Unexportable::Digits(Digits::new(7).unwrap())),
         (period, Unexportable::Period(Period::new(60).unwrap())),
         (counter, Unexportable::Counter),

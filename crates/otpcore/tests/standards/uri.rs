@@ -121,8 +121,16 @@ fn typed_refusals() {
             UriError::InvalidNumber("counter"),
         ),
         (
-            format!("otpauth://totp/A:x?secret={B32}&issuer=B"),
-            UriError::IssuerMismatch,
+            format!("otpauth://totp/A:x?secret={B32}&encoder=base26"),
+            UriError::UnknownEncoder,
+        ),
+        (
+            format!("otpauth://steam/A:x?secret={B32}&digits=6"),
+            UriError::NotSteamParameters,
+        ),
+        (
+            format!("otpauth://hotp/A:x?secret={B32}&counter=1&encoder=steam"),
+            UriError::NotSteamParameters,
         ),
         (
             format!("otpauth://totp/x%ZZ?secret={B32}"),
@@ -194,4 +202,108 @@ fn built_uri_is_canonical() {
         uri.to_uri_string().as_str(),
         format!("otpauth://totp/ACME%20Co:john%2Botp%40example.com?secret={B32}&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30")
     );
+}
+
+#[test]
+fn image_and_steam_are_built_and_read_back() {
+    let s = || Secret::from_base32(B32).unwrap();
+    let logo = "https://example.com/logo.png?size=64&x=a b";
+    let uri = KeyUri::totp(s(), Some("Acme"), "alice")
+        .unwrap()
+        .with_image(logo);
+    assert_eq!(uri.image(), Some(logo));
+    let text = uri.to_uri_string();
+    assert!(text.ends_with("&image=https%3A%2F%2Fexample.com%2Flogo.png%3Fsize%3D64%26x%3Da%20b"));
+    assert_eq!(parse(&text), Ok(uri.clone()));
+    assert_eq!(uri.clone().with_image("").image(), None);
+
+    let steam = KeyUri::steam(s(), Some("Steam"), "alice").unwrap();
+    let text = steam.to_uri_string();
+    assert_eq!(
+        text.as_str(),
+        format!("otpauth://steam/Steam:alice?secret={B32}&issuer=Steam&algorithm=SHA1&digits=5&period=30")
+    );
+    let again = parse(&text).unwrap();
+    assert_eq!(again, steam);
+    assert!(again.to_totp().is_none() && again.to_hotp().is_none());
+    // Steam's parameters are fixed: the setters leave them alone.
+    let same = steam
+        .clone()
+        .with_algorithm(Algorithm::Sha256)
+        .with_digits(Digits::EIGHT)
+        .with_period(Period::new(60).unwrap());
+    assert_eq!(same, steam);
+    // Every Steam form gives the same generator.
+    let code = steam
+        .to_steam()
+        .unwrap()
+        .generate_at(1_234_567_890)
+        .unwrap();
+    for form in [
+        format!("otpauth://totp/Steam:alice?secret={B32}&encoder=steam&issuer=Steam"),
+        format!("otpauth://totp/Steam:alice?secret={B32}&encoder=STEAM&digits=5&issuer=Steam"),
+        format!("steam://{B32}"),
+    ] {
+        let uri = parse(&form).unwrap();
+        assert_eq!(uri.kind(), OtpKind::Steam, "{form}");
+        assert_eq!(
+            uri.to_steam().unwrap().generate_at(1_234_567_890).unwrap(),
+            code,
+            "{form}"
+        );
+    }
+    assert_eq!(
+        parse(&format!("steam://{B32}"))
+            .unwrap()
+            .to_uri_string()
+            .as_str(),
+        format!("steam://{B32}")
+    );
+}
+
+#[test]
+fn label_issuer_is_kept_and_written_back() {
+    let uri = KeyUri::parse_with_policy(
+        "otpauth://totp/Contoso:%20alice?secret=JBSWY3DPEHPK3PXP&issuer=Microsoft",
+        SecretPolicy::Legacy,
+    )
+    .unwrap();
+    assert_eq!(
+        (uri.issuer(), uri.label_issuer(), uri.account()),
+        (Some("Microsoft"), Some("Contoso"), "alice")
+    );
+    let text = uri.to_uri_string();
+    assert!(
+        text.starts_with("otpauth://totp/Contoso:alice?"),
+        "{}",
+        text.as_str()
+    );
+    assert_eq!(
+        KeyUri::parse_with_policy(&text, SecretPolicy::Legacy),
+        Ok(uri)
+    );
+    // Equal label prefix and parameter: no separate label issuer.
+    let same = parse(&format!(
+        "otpauth://totp/Acme:alice?secret={B32}&issuer=Acme"
+    ))
+    .unwrap();
+    assert_eq!(same.label_issuer(), None);
+    // An empty parameter is no parameter: the label prefix is the issuer.
+    let empty = parse(&format!("otpauth://totp/Acme:alice?secret={B32}&issuer=")).unwrap();
+    assert_eq!((empty.issuer(), empty.label_issuer()), (Some("Acme"), None));
+}
+
+#[test]
+fn hotp_ignores_a_period_parameter() {
+    // FreeOTP writes `period` on HOTP URIs too (corpus case freeotp-image-hotp).
+    for period in ["30", "0", "x"] {
+        let uri = parse(&format!(
+            "otpauth://hotp/a?secret={B32}&counter=1&period={period}"
+        ));
+        assert_eq!(
+            uri.map(|u| u.kind()),
+            Ok(OtpKind::Hotp { counter: 1 }),
+            "{period}"
+        );
+    }
 }

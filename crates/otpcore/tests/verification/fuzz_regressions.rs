@@ -7,21 +7,60 @@ const RFC_SECRET: &[u8] = b"12345678901234567890";
 
 /// `uri` target, parse -> build -> parse: an `issuer` parameter containing `:` was
 /// accepted, then written into the label, where the colon split it differently,
-/// so the built URI no longer parsed (`IssuerMismatch`). Such an issuer is now
-/// refused on parse, as the builders always refused it.
+/// so the built URI no longer parsed (`IssuerMismatch`). Such an issuer was then
+/// refused on parse. Since issue 15 real issuers' colons are accepted (the
+/// parameter says where the label prefix ends), and what this guards is kept: a
+/// canonical build never writes an ambiguous label. An issuer with a colon is
+/// written only as the parameter, so every parser (even one splitting the label at
+/// its first colon) reads the same account; the builders still refuse it.
 #[test]
-fn uri_issuer_parameter_with_colon_is_refused() {
+fn uri_issuer_parameter_with_colon_never_reaches_the_label() {
     let found =
         "otpauth://totp/RFC623HA256?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA\
                  &issuer=hotp/Acme:carolhm=SHA256&digits=8&period=30";
-    assert_eq!(KeyUri::parse(found).err(), Some(UriError::ColonInLabel));
     let plain = "otpauth://totp/alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=A%3AB";
-    assert_eq!(KeyUri::parse(plain).err(), Some(UriError::ColonInLabel));
+    let prefixed =
+        "otpauth://totp/A%3AB:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=A%3AB";
+    for (text, issuer, account) in [
+        (found, "hotp/Acme:carolhm=SHA256", "RFC623HA256"),
+        (plain, "A:B", "alice"),
+        (prefixed, "A:B", "alice"),
+    ] {
+        let uri = KeyUri::parse(text).expect("an issuer with a colon");
+        assert_eq!((uri.issuer(), uri.account()), (Some(issuer), account));
+        let built = uri.to_uri_string();
+        let label = built.split_once('?').unwrap().0;
+        assert_eq!(label, format!("otpauth://totp/{account}"));
+        assert_eq!(KeyUri::parse(&built).ok(), Some(uri));
+    }
+    // An account with a colon as well: an empty prefix keeps it whole.
+    let both =
+        KeyUri::parse("otpauth://totp/:a:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=A%3AB")
+            .expect("colons in both");
+    assert_eq!((both.issuer(), both.account()), (Some("A:B"), "a:b"));
+    assert!(both.to_uri_string().starts_with("otpauth://totp/:a%3Ab?"));
+    assert_eq!(KeyUri::parse(&both.to_uri_string()).ok(), Some(both));
+    // The builders stay strict.
+    let secret = Secret::from_bytes(RFC_SECRET).unwrap();
+    assert_eq!(
+        KeyUri::totp(secret, Some("A:B"), "alice").err(),
+        Some(UriError::ColonInLabel)
+    );
     // A colon in the account, after a label issuer, is still fine and round-trips.
     let ok = KeyUri::parse("otpauth://totp/Acme:a:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
         .expect("issuer then an account with a colon");
     assert_eq!((ok.issuer(), ok.account()), (Some("Acme"), "a:b"));
     assert_eq!(KeyUri::parse(&ok.to_uri_string()).ok(), Some(ok));
+}
+
+/// Found while writing the label rule of issue 15: a label issuer `X`, an account
+/// `Y:alice` and an issuer parameter `X:Y` would be written `X:Y%3Aalice`, which
+/// reads back with the prefix `X:Y` (the parameter) and the account `alice`. Such
+/// a URI is refused (`ColonInLabel`) rather than changed on the way back.
+#[test]
+fn uri_label_issuer_that_would_read_back_as_the_parameter_is_refused() {
+    let text = "otpauth://totp/X:%20Y:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=X%3AY";
+    assert_eq!(KeyUri::parse(text).err(), Some(UriError::ColonInLabel));
 }
 
 /// `uri_build` target: an account starting with spaces, with an issuer, was
