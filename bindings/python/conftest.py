@@ -1,23 +1,23 @@
-"""Puts the generated `otpcore_ffi` module (and the cdylib beside it) on the path.
-
-scripts/test-python.sh generates both into bindings/python/generated/ first.
-"""
+"""The suite runs against the installed `otpcore` wheel (scripts/test-python.sh builds
+it and installs it into a fresh venv); this checks that is what `otpcore_ffi` is."""
 
 import json
 import pathlib
-import sys
+import sysconfig
 
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
-GENERATED = HERE / "generated"
 DATA = HERE.parent.parent / "testdata"
 
-if not (GENERATED / "otpcore_ffi.py").exists():
-    raise pytest.UsageError(
-        f"{GENERATED}/otpcore_ffi.py is missing: run scripts/test-python.sh"
-    )
-sys.path.insert(0, str(GENERATED))
+try:
+    import otpcore_ffi
+except ImportError as e:
+    raise pytest.UsageError(f"otpcore_ffi is not installed ({e}): run scripts/test-python.sh") from e
+
+_installed = pathlib.Path(otpcore_ffi.__file__).resolve()
+if not _installed.is_relative_to(pathlib.Path(sysconfig.get_paths()["platlib"]).resolve()):
+    raise pytest.UsageError(f"otpcore_ffi comes from {_installed}, not from an installed wheel")
 
 
 def load_vectors(name):

@@ -1,11 +1,14 @@
 //! [`StatefulVerifier`]: verification with replay protection and throttling, over
-//! an in-memory store ([`otpcore_guard::Guard`] over [`otpcore_guard::store::MemoryStore`]).
+//! an in-memory store ([`otpcore_guard::Guard`] over [`otpcore_guard::store::MemoryStore`])
+//! or, with the `stores` feature, a shared Redis or PostgreSQL store (`shared.rs`).
 
 use std::sync::Arc;
 
 use otpcore::VerifyError;
 use otpcore_guard::store::{CredentialId, CredentialIdError, MemoryStore, StoreError};
 use otpcore_guard::{ConfigError, Guard, GuardConfig, Outcome};
+
+use backend::{on_backend, Backend};
 
 use crate::{Hotp, OtpError, Totp, Window};
 
@@ -30,7 +33,7 @@ use crate::{Hotp, OtpError, Totp, Window};
 /// re-enrolled with a new secret.
 #[derive(uniffi::Object)]
 pub struct StatefulVerifier {
-    guard: Guard<MemoryStore>,
+    backend: Backend,
 }
 
 /// How consecutive failures of one credential are throttled (RFC 4226 §7.3,
@@ -157,22 +160,8 @@ impl StatefulVerifier {
     /// configuration is valid.
     #[uniffi::constructor(default(config))]
     pub fn new(config: VerifierConfig) -> Result<Arc<Self>, OtpError> {
-        let throttle = otpcore_guard::ThrottlePolicy::lockout_after(config.throttle.lockout)?
-            .with_back_off(
-                config.throttle.free_failures,
-                config.throttle.base_delay_secs,
-                config.throttle.max_delay_secs,
-            )?;
-        let config = GuardConfig {
-            totp_window: config.totp_window.into(),
-            max_drift: config.max_drift,
-            hotp_look_ahead: config.hotp_look_ahead,
-            hotp_resync_look_ahead: config.hotp_resync_look_ahead,
-            totp_resync_window: config.totp_resync_window,
-            throttle,
-        };
         Ok(Arc::new(StatefulVerifier {
-            guard: Guard::new(MemoryStore::new(), config)?,
+            backend: Backend::Memory(Guard::new(MemoryStore::new(), config.try_into()?)?),
         }))
     }
 
@@ -196,10 +185,12 @@ impl StatefulVerifier {
         at: u64,
     ) -> Result<VerifyOutcome, OtpError> {
         let id = CredentialId::new(&credential_id)?;
-        Ok(self
-            .guard
-            .verify_totp_blocking(&id, &totp.inner, &code, at)
-            .into())
+        let totp = &totp.inner;
+        Ok(on_backend!(&self.backend, |g| {
+            blocking: g.verify_totp_blocking(&id, totp, &code, at),
+            shared: g.verify_totp(&id, totp, &code, at),
+        })
+        .into())
     }
 
     /// As `verifyTotp`, at the current time by the device clock.
@@ -234,10 +225,12 @@ impl StatefulVerifier {
         at: u64,
     ) -> Result<VerifyOutcome, OtpError> {
         let id = CredentialId::new(&credential_id)?;
-        Ok(self
-            .guard
-            .verify_hotp_blocking(&id, &hotp.inner, &code, at)
-            .into())
+        let hotp = &hotp.inner;
+        Ok(on_backend!(&self.backend, |g| {
+            blocking: g.verify_hotp_blocking(&id, hotp, &code, at),
+            shared: g.verify_hotp(&id, hotp, &code, at),
+        })
+        .into())
     }
 
     /// As `verifyHotp`, with the device clock as the throttling time.
@@ -268,10 +261,12 @@ impl StatefulVerifier {
         at: u64,
     ) -> Result<VerifyOutcome, OtpError> {
         let id = CredentialId::new(&credential_id)?;
-        Ok(self
-            .guard
-            .resync_hotp_blocking(&id, &hotp.inner, &first, &second, at)
-            .into())
+        let hotp = &hotp.inner;
+        Ok(on_backend!(&self.backend, |g| {
+            blocking: g.resync_hotp_blocking(&id, hotp, &first, &second, at),
+            shared: g.resync_hotp(&id, hotp, &first, &second, at),
+        })
+        .into())
     }
 
     /// RFC 6238 §6 resynchronisation, for a device whose clock is too far off
@@ -298,10 +293,12 @@ impl StatefulVerifier {
         at: u64,
     ) -> Result<VerifyOutcome, OtpError> {
         let id = CredentialId::new(&credential_id)?;
-        Ok(self
-            .guard
-            .resync_totp_blocking(&id, &totp.inner, &first, &second, at)
-            .into())
+        let totp = &totp.inner;
+        Ok(on_backend!(&self.backend, |g| {
+            blocking: g.resync_totp_blocking(&id, totp, &first, &second, at),
+            shared: g.resync_totp(&id, totp, &first, &second, at),
+        })
+        .into())
     }
 
     /// Lifts back-off and lockout for `credentialId` (for example once the user
@@ -311,7 +308,10 @@ impl StatefulVerifier {
     /// `InvalidCredentialId`, `StoreUnavailable`.
     pub fn reset(&self, credential_id: String) -> Result<(), OtpError> {
         let id = CredentialId::new(&credential_id)?;
-        Ok(self.guard.reset_blocking(&id)?)
+        Ok(on_backend!(&self.backend, |g| {
+            blocking: g.reset_blocking(&id),
+            shared: g.reset(&id),
+        })?)
     }
 
     /// Forgets everything about `credentialId`: call it when the credential is
@@ -321,7 +321,10 @@ impl StatefulVerifier {
     /// `InvalidCredentialId`, `StoreUnavailable`.
     pub fn remove(&self, credential_id: String) -> Result<(), OtpError> {
         let id = CredentialId::new(&credential_id)?;
-        Ok(self.guard.remove_blocking(&id)?)
+        Ok(on_backend!(&self.backend, |g| {
+            blocking: g.remove_blocking(&id),
+            shared: g.remove(&id),
+        })?)
     }
 
     /// What the verifier remembers about `credentialId`, for inspection.
@@ -330,7 +333,10 @@ impl StatefulVerifier {
     /// `InvalidCredentialId`, `StoreUnavailable`.
     pub fn state(&self, credential_id: String) -> Result<CredentialState, OtpError> {
         let id = CredentialId::new(&credential_id)?;
-        let s = self.guard.state_blocking(&id)?;
+        let s = on_backend!(&self.backend, |g| {
+            blocking: g.state_blocking(&id),
+            shared: g.state(&id),
+        })?;
         Ok(CredentialState {
             last_step: s.last_step,
             drift: s.drift,
@@ -345,11 +351,49 @@ impl StatefulVerifier {
     /// moment a window can reach it, so a `now` in the future drops nothing that
     /// could still be replayed (test `test_replay_expiry.py`).
     ///
+    /// A verifier over Redis (`withRedis`) has nothing to drop: Redis expires the
+    /// entries itself. Over PostgreSQL (`withPostgres`) this deletes the expired
+    /// rows. Both return 0.
+    ///
     /// # Errors
     /// `StoreUnavailable`.
     pub fn purge_expired(&self, now: u64) -> Result<u64, OtpError> {
-        let remaining = self.guard.store().purge_expired(now)?;
-        Ok(u64::try_from(remaining).unwrap_or(u64::MAX))
+        match &self.backend {
+            Backend::Memory(g) => {
+                let remaining = g.store().purge_expired(now)?;
+                Ok(u64::try_from(remaining).unwrap_or(u64::MAX))
+            }
+            // Redis expires its keys by itself (TTLs); nothing is kept in memory.
+            #[cfg(feature = "stores")]
+            Backend::Redis(_) => Ok(0),
+            #[cfg(feature = "stores")]
+            Backend::Postgres(s) => {
+                s.runtime.block_on(s.guard.store().purge_expired(now))?;
+                Ok(0)
+            }
+        }
+    }
+}
+
+impl TryFrom<VerifierConfig> for GuardConfig {
+    type Error = OtpError;
+
+    /// The guard's configuration, validated (`InvalidConfig` when out of range).
+    fn try_from(config: VerifierConfig) -> Result<Self, OtpError> {
+        let throttle = otpcore_guard::ThrottlePolicy::lockout_after(config.throttle.lockout)?
+            .with_back_off(
+                config.throttle.free_failures,
+                config.throttle.base_delay_secs,
+                config.throttle.max_delay_secs,
+            )?;
+        Ok(GuardConfig {
+            totp_window: config.totp_window.into(),
+            max_drift: config.max_drift,
+            hotp_look_ahead: config.hotp_look_ahead,
+            hotp_resync_look_ahead: config.hotp_resync_look_ahead,
+            totp_resync_window: config.totp_resync_window,
+            throttle,
+        })
     }
 }
 
@@ -401,5 +445,8 @@ impl From<StoreError> for OtpError {
     }
 }
 
+mod backend;
+#[cfg(feature = "stores")]
+mod shared;
 #[cfg(test)]
 mod tests;
