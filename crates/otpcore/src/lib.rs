@@ -35,6 +35,7 @@ mod resync;
 mod secret;
 mod steam;
 mod steam_code;
+mod step_matches;
 mod totp;
 mod truncate;
 mod uri;

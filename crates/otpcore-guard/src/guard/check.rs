@@ -1,10 +1,13 @@
 //! The store-free middle of every verification: the checks on the input
-//! alone, and the decision to run on the state that `begin` returns. The
+//! alone, and the decision to run on the state that `begin` returns (HOTP) or
+//! the candidates to offer the store in one operation (TOTP). The
 //! verification of `machine.rs` runs the decision; the drivers that pump it
 //! (`Guard::run` over any [`Store`](crate::store::Store), `Guard::run_locked`
 //! over an in-memory entry held under its lock) never look inside.
 
-use crate::store::{Advance, State};
+use crate::store::{Advance, Candidates, State};
+use alloc::vec;
+
 use otpcore::{Code, Hotp, Match, Totp, VerifyError, Window};
 
 use super::config::GuardConfig;
@@ -15,42 +18,50 @@ use super::outcome::Outcome;
 pub(super) type Decision = Result<(Match, Advance), VerifyError>;
 
 /// Checks on the input alone, before the store is touched (malformed input and
-/// a time before `t0` do not count as failures), then the verification to run
-/// on the state that `begin` returns.
-pub(super) fn totp<'a>(
-    config: &'a GuardConfig,
-    totp: &'a Totp,
-    input: &'a str,
+/// a time before `t0` do not count as failures), then the candidates to offer
+/// the store: the match bit of every step that any recorded drift could put in
+/// the window (`expected ± (max_drift + window)`), computed in constant time by
+/// [`Totp::match_steps`]. The store, or [`Candidates::decide`] on `begin`'s
+/// state, centres the window on the recorded drift.
+///
+/// A matched step's record expires once the server's step passes `step +
+/// max_drift + behind`, when no window can reach it again; one more step of
+/// margin covers servers whose clocks differ by up to one period.
+pub(super) fn totp(
+    config: &GuardConfig,
+    totp: &Totp,
+    input: &str,
     at: u64,
-) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
+) -> Result<Candidates, Outcome> {
     Code::parse(input, totp.config().digits).map_err(|e| Outcome::Rejected(e.into()))?;
     let expected = totp.step_at(at).map_err(|e| Outcome::Rejected(e.into()))?;
-    Ok(move |state: State| {
-        let max = i64::try_from(config.max_drift).unwrap_or(i64::MAX);
-        let drift = state.drift.clamp(max.saturating_neg(), max);
-        let centre = expected.saturating_add_signed(drift);
-        let window = config.totp_window;
-        let found = totp.verify_step(input, centre, window, state.last_step)?;
-        let m = Match {
-            step: found.step,
-            offset: signed_diff(found.step, expected),
-        };
-        // Once the server's step passes `step + max_drift + behind`, no window can
-        // reach `step` again; one more step of margin covers servers whose clocks
-        // differ by up to one period.
-        let last_reachable = m
-            .step
-            .saturating_add(config.max_drift)
-            .saturating_add(window.behind)
-            .saturating_add(2);
-        let advance = Advance {
-            step: m.step,
-            drift: m.offset.clamp(max.saturating_neg(), max),
-            now: at,
-            expires_at: totp.step_start(last_reachable),
-        };
-        Ok((m, advance))
-    })
+    let window = config.totp_window;
+    let reach = config.max_drift.saturating_add(window.behind);
+    let first = expected.saturating_sub(reach);
+    let last = expected.saturating_add(config.max_drift.saturating_add(window.ahead));
+    // At most 2 · MAX_DRIFT + MAX_SPAN + 1 steps (`GuardConfig::validate`).
+    let count = usize::try_from(last.abs_diff(first))
+        .ok()
+        .and_then(|n| n.checked_add(1))
+        .ok_or(Outcome::Rejected(VerifyError::WindowTooLarge))?;
+    let mut matches = vec![b'0'; count].into_boxed_slice();
+    totp.match_steps(input, first, &mut matches)
+        .map_err(Outcome::Rejected)?;
+    let expiry_of_first = first
+        .checked_add(reach)
+        .and_then(|s| s.checked_add(2))
+        .and_then(|s| totp.step_start(s));
+    let period = totp.config().period.get();
+    Candidates::new(
+        at,
+        expected,
+        config.max_drift,
+        window,
+        matches,
+        expiry_of_first,
+        period,
+    )
+    .map_err(|_| Outcome::Rejected(VerifyError::WindowTooLarge))
 }
 
 /// As [`totp`], for [`Guard::verify_hotp`](super::Guard::verify_hotp).
@@ -106,16 +117,5 @@ fn hotp_advance(m: Match, at: u64) -> Advance {
         drift: 0,
         now: at,
         expires_at: None,
-    }
-}
-
-/// `a - b` as `i64`, saturating (the steps of one window are at most
-/// `MAX_SPAN + MAX_DRIFT` apart, so it never saturates in practice).
-fn signed_diff(a: u64, b: u64) -> i64 {
-    let d = i64::try_from(a.abs_diff(b)).unwrap_or(i64::MAX);
-    if a >= b {
-        d
-    } else {
-        d.saturating_neg()
     }
 }

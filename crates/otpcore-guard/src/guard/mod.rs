@@ -95,8 +95,8 @@ impl<S: Store> Guard<S> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.run(credential, at, check::totp(&self.config, totp, input, at))
-            .await
+        let check = check::totp(&self.config, totp, input, at);
+        self.run(credential, Verification::offer(check)).await
     }
 
     /// Verifies an HOTP `input` for `credential`: tries the counter after the
@@ -121,8 +121,8 @@ impl<S: Store> Guard<S> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.run(credential, at, check::hotp(&self.config, hotp, input, at))
-            .await
+        let check = check::hotp(&self.config, hotp, input, at);
+        self.run(credential, Verification::start(check, at)).await
     }
 
     /// RFC 4226 §7.4 resynchronisation: accepts two consecutive codes `first`,
@@ -141,7 +141,7 @@ impl<S: Store> Guard<S> {
         at: u64,
     ) -> Outcome {
         let check = check::resync(&self.config, hotp, [first, second], at);
-        self.run(credential, at, check).await
+        self.run(credential, Verification::start(check, at)).await
     }
 
     /// Lifts back-off and lockout for `credential` (for example after the user
@@ -171,21 +171,22 @@ impl<S: Store> Guard<S> {
     }
 
     /// The async driver: pumps the verification of `machine.rs`, one store
-    /// operation per action (`begin`, then the compare-and-set or the refund);
-    /// it decides nothing itself.
+    /// operation per action (`attempt`; or `begin`, then the compare-and-set or
+    /// the refund); it decides nothing itself.
     async fn run(
         &self,
         credential: &CredentialId,
-        at: u64,
-        check: Result<impl FnOnce(State) -> Decision, Outcome>,
+        (mut verification, mut action): (Verification<impl FnOnce(State) -> Decision>, Action),
     ) -> Outcome {
         let store = &self.store;
-        let (mut verification, mut action) = Verification::start(check, at);
+        let policy = &self.config.throttle;
         loop {
             let event = match action {
-                Action::Begin { now } => {
-                    Event::Begun(store.begin(credential, now, &self.config.throttle).await)
+                Action::Attempt(candidates) => {
+                    let verdict = store.attempt(credential, &candidates, policy).await;
+                    Event::Attempted(candidates, verdict)
                 }
+                Action::Begin { now } => Event::Begun(store.begin(credential, now, policy).await),
                 Action::Advance(advance) => {
                     Event::Advanced(store.advance(credential, advance).await)
                 }
