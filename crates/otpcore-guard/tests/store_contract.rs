@@ -28,3 +28,15 @@ async fn race_test_catches_a_get_then_set_store() {
         verdict.unwrap_err()
     );
 }
+
+/// The same suites over the guard's fallback for stores without
+/// `Store::attempt` (`begin`, then `advance` or `refund`).
+mod two_trips {
+    use otpcore_guard::store::MemoryStore;
+    use otpcore_testkit::counting::TwoTrips;
+
+    otpcore_testkit::store_contract_tests!(
+        async { (TwoTrips(MemoryStore::new()), ()) },
+        one_trip = false
+    );
+}

@@ -12,6 +12,10 @@
 #[cfg(feature = "stores")]
 pub mod contract;
 #[cfg(feature = "stores")]
+pub mod contract_attempt;
+#[cfg(feature = "stores")]
+pub mod counting;
+#[cfg(feature = "stores")]
 pub mod faults;
 #[cfg(feature = "stores")]
 mod macros;
