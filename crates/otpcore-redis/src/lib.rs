@@ -13,7 +13,8 @@ use redis::aio::ConnectionLike;
 use redis::{ErrorKind, FromRedisValue, RedisError, Value};
 
 use otpcore_guard::store::{
-    Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Advance, Advanced, Candidates, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Verdict,
 };
 use otpcore_guard::ThrottlePolicy;
 
@@ -81,6 +82,7 @@ pub struct RedisStore<C> {
 
 #[derive(Clone)]
 struct Scripts {
+    attempt: Script,
     begin: Script,
     advance: Script,
     refund: Script,
@@ -111,8 +113,19 @@ where
             connection,
             prefix: "otp:v1".into(),
             scripts: Scripts {
-                begin: Script::new(include_str!("lua/begin.lua")),
-                advance: Script::new(include_str!("lua/advance.lua")),
+                attempt: Script::new(concat!(
+                    include_str!("lua/throttle.lua"),
+                    include_str!("lua/record.lua"),
+                    include_str!("lua/attempt.lua")
+                )),
+                begin: Script::new(concat!(
+                    include_str!("lua/throttle.lua"),
+                    include_str!("lua/begin.lua")
+                )),
+                advance: Script::new(concat!(
+                    include_str!("lua/record.lua"),
+                    include_str!("lua/advance.lua")
+                )),
                 refund: Script::new(include_str!("lua/refund.lua")),
                 load: Script::new(include_str!("lua/load.lua")),
             },
@@ -149,7 +162,7 @@ where
         &self,
         script: &Script,
         keys: &[String],
-        args: &[String],
+        args: &[&[u8]],
     ) -> Result<T, StoreError> {
         let mut connection = self.connection.clone();
         let mut cmd = redis::cmd("EVALSHA");
@@ -205,6 +218,63 @@ impl<C> Store for RedisStore<C>
 where
     C: ConnectionLike + Clone + Send + Sync,
 {
+    /// One `EVALSHA` of `attempt.lua`: throttling, the drift-centred window
+    /// over the match bits, the compare-and-set and the drift update. Steps
+    /// at or above 2^53 (Lua's exact integers) are left to the guard's
+    /// two-operation fallback ([`Verdict::Unsupported`]).
+    async fn attempt(
+        &self,
+        credential: &CredentialId,
+        candidates: &Candidates,
+        policy: &ThrottlePolicy,
+    ) -> Result<Verdict, StoreError> {
+        let steps = candidates.steps();
+        if *steps.end() >= MAX_TIME || candidates.now() > MAX_TIME {
+            return Ok(Verdict::Unsupported);
+        }
+        let window = candidates.window();
+        // `until` of the first step, as `advance` computes it; 0: kept for ever.
+        let until = candidates.expiry_of_first().map_or(0, |e| {
+            e.saturating_add(otpcore_guard::store::EXPIRY_GRACE_SECS)
+                .clamp(1, MAX_EXPIRY)
+        });
+        let numbers = [
+            candidates.now(),
+            u64::from(policy.lockout()),
+            u64::from(policy.free_failures()),
+            policy.base_delay_secs().min(MAX_TIME),
+            policy.max_delay_secs().min(MAX_TIME),
+            *steps.start(),
+            candidates.expected().saturating_sub(*steps.start()),
+            candidates.max_drift(),
+            window.behind,
+            window.ahead,
+        ]
+        .map(|n| format!("{n}"));
+        let [until, period] = [until, candidates.period().min(MAX_EXPIRY)].map(|n| format!("{n}"));
+        let mut args: Vec<&[u8]> = numbers.iter().map(|a| a.as_bytes()).collect();
+        args.extend([candidates.matches(), until.as_bytes(), period.as_bytes()]);
+        let reply: Vec<Value> = self
+            .run(&self.scripts.attempt, &self.keys(credential), &args)
+            .await?;
+        let mut fields = reply.iter();
+        match int::<i64>(fields.next())? {
+            0 => {
+                let retry: i64 = int(fields.next())?;
+                Ok(Verdict::Throttled {
+                    retry_after: u64::try_from(retry).ok(),
+                })
+            }
+            1 => {
+                let step = text(fields.next())?.ok_or(invalid("missing step"))?;
+                Ok(Verdict::Accepted { step })
+            }
+            2 => Ok(Verdict::Replayed),
+            3 => Ok(Verdict::Mismatch),
+            _ => Err(invalid("unexpected attempt reply")),
+        }
+    }
+
     async fn begin(
         &self,
         credential: &CredentialId,
@@ -219,6 +289,7 @@ where
             policy.max_delay_secs(),
         ]
         .map(|n| format!("{n}"));
+        let args = args.each_ref().map(|a| a.as_bytes());
         let reply: Vec<Value> = self
             .run(&self.scripts.begin, &self.keys(credential), &args)
             .await?;
@@ -257,6 +328,7 @@ where
             format!("{ttl}"),
             format!("{until}"),
         ];
+        let args = args.each_ref().map(|a| a.as_bytes());
         let won: i64 = self
             .run(&self.scripts.advance, &self.keys(credential), &args)
             .await?;
