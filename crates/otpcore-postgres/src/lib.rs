@@ -13,7 +13,8 @@ use deadpool_postgres::Pool;
 use tokio_postgres::Row;
 
 use otpcore_guard::store::{
-    Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Advance, Advanced, Candidates, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Verdict,
 };
 use otpcore_guard::ThrottlePolicy;
 
@@ -57,6 +58,14 @@ UPDATE otpcore_state
    SET failures = GREATEST(failures - 1, 0),
        last_attempt_at = CASE WHEN failures <= 1 THEN NULL ELSE last_attempt_at END
  WHERE credential = $1";
+
+/// A whole TOTP verification: `otpcore_attempt` of
+/// `migrations/0002_otpcore_attempt.sql`, one statement.
+const ATTEMPT: &str = "
+SELECT verdict, step, retry_after
+  FROM otpcore_attempt($1, $2::bigint, $3::integer, $4::integer, $5::bigint, $6::bigint,
+                       $7::text::numeric, $8::text::numeric, $9::bigint, $10::bigint,
+                       $11::bigint, $12::text, $13::bigint, $14::bigint)";
 
 const RESET: &str =
     "UPDATE otpcore_state SET failures = 0, last_attempt_at = NULL WHERE credential = $1";
@@ -110,8 +119,13 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    /// The schema, as shipped in `migrations/0001_otpcore_state.sql`.
-    pub const MIGRATION: &'static str = include_str!("../migrations/0001_otpcore_state.sql");
+    /// The schema, as shipped in `migrations/0001_otpcore_state.sql` and
+    /// `migrations/0002_otpcore_attempt.sql` (the function behind
+    /// [`Store::attempt`]), in that order.
+    pub const MIGRATION: &'static str = concat!(
+        include_str!("../migrations/0001_otpcore_state.sql"),
+        include_str!("../migrations/0002_otpcore_attempt.sql")
+    );
 
     /// A store using `pool`. Run [`PostgresStore::migrate`] (or apply
     /// [`PostgresStore::MIGRATION`]) once before use.
@@ -206,6 +220,63 @@ fn state(row: &Row, at: usize) -> Result<State, StoreError> {
 }
 
 impl Store for PostgresStore {
+    /// One statement, `SELECT … FROM otpcore_attempt(…)`: throttling, the
+    /// drift-centred window over the match bits, the compare-and-set and the
+    /// drift update, under the row lock.
+    async fn attempt(
+        &self,
+        credential: &CredentialId,
+        candidates: &Candidates,
+        policy: &ThrottlePolicy,
+    ) -> Result<Verdict, StoreError> {
+        let Ok(bits) = core::str::from_utf8(candidates.matches()) else {
+            return Err(invalid("match bits are not ASCII"));
+        };
+        let now = clamp_time(candidates.now());
+        let lockout = i32::try_from(policy.lockout()).unwrap_or(i32::MAX);
+        let free = i32::try_from(policy.free_failures()).unwrap_or(i32::MAX);
+        let base = clamp_time(policy.base_delay_secs());
+        let max = clamp_time(policy.max_delay_secs());
+        let first = candidates.first().to_string();
+        let expected = candidates.expected().to_string();
+        let max_drift = clamp_time(candidates.max_drift());
+        let window = candidates.window();
+        let [behind, ahead] = [window.behind, window.ahead].map(clamp_time);
+        // An expiry beyond i64 is kept for ever: erring on the side of refusing.
+        let expiry: Option<i64> = candidates
+            .expiry_of_first()
+            .and_then(|e| i64::try_from(e).ok());
+        let period = clamp_time(candidates.period());
+        let id = credential.as_str();
+        let rows = self
+            .query(
+                ATTEMPT,
+                &[
+                    &id, &now, &lockout, &free, &base, &max, &first, &expected, &max_drift,
+                    &behind, &ahead, &bits, &expiry, &period,
+                ],
+            )
+            .await?;
+        let row = rows.first().ok_or(invalid("no verdict"))?;
+        let verdict: i32 = row.try_get(0).map_err(unavailable)?;
+        match verdict {
+            0 => {
+                let retry: i64 = row.try_get(2).map_err(unavailable)?;
+                Ok(Verdict::Throttled {
+                    retry_after: u64::try_from(retry).ok(),
+                })
+            }
+            1 => {
+                let step: String = row.try_get(1).map_err(unavailable)?;
+                let step = step.parse().map_err(|_| invalid("step is not a u64"))?;
+                Ok(Verdict::Accepted { step })
+            }
+            2 => Ok(Verdict::Replayed),
+            3 => Ok(Verdict::Mismatch),
+            _ => Err(invalid("unexpected verdict")),
+        }
+    }
+
     async fn begin(
         &self,
         credential: &CredentialId,
