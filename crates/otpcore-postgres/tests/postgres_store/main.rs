@@ -5,7 +5,9 @@
 //! the schema, `purge_expired`, races over a pool and two processes, and faults.
 
 mod faults;
+mod pgbouncer;
 mod race;
+mod retries;
 mod schema;
 
 use otpcore_postgres::PostgresStore;
@@ -33,6 +35,13 @@ async fn race_worker() {
 /// A PostgreSQL store over a pool of `connections`, migrated, failing fast
 /// while the server is down (2 s to connect, 5 s to wait for a connection).
 pub async fn postgres_store(conn_str: &str, connections: usize) -> PostgresStore {
+    let store = postgres_store_unmigrated(conn_str, connections);
+    store.migrate().await.unwrap();
+    store
+}
+
+/// As [`postgres_store`], without the migration.
+pub fn postgres_store_unmigrated(conn_str: &str, connections: usize) -> PostgresStore {
     use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
     use std::time::Duration;
     let mut config: tokio_postgres::Config = conn_str.parse().unwrap();
@@ -51,7 +60,5 @@ pub async fn postgres_store(conn_str: &str, connections: usize) -> PostgresStore
         .create_timeout(Some(Duration::from_secs(5)))
         .build()
         .unwrap();
-    let store = PostgresStore::new(pool);
-    store.migrate().await.unwrap();
-    store
+    PostgresStore::new(pool)
 }
