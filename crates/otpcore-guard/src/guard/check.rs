@@ -6,6 +6,7 @@
 //! over an in-memory entry held under its lock) never look inside.
 
 use crate::store::{Advance, Candidates, State};
+use alloc::boxed::Box;
 use alloc::vec;
 
 use otpcore::{Code, Hotp, Match, Totp, VerifyError, Window};
@@ -23,45 +24,99 @@ pub(super) type Decision = Result<(Match, Advance), VerifyError>;
 /// the window (`expected ± (max_drift + window)`), computed in constant time by
 /// [`Totp::match_steps`]. The store, or [`Candidates::decide`] on `begin`'s
 /// state, centres the window on the recorded drift.
-///
-/// A matched step's record expires once the server's step passes `step +
-/// max_drift + behind`, when no window can reach it again; one more step of
-/// margin covers servers whose clocks differ by up to one period.
 pub(super) fn totp(
     config: &GuardConfig,
     totp: &Totp,
     input: &str,
     at: u64,
 ) -> Result<Candidates, Outcome> {
-    Code::parse(input, totp.config().digits).map_err(|e| Outcome::Rejected(e.into()))?;
-    let expected = totp.step_at(at).map_err(|e| Outcome::Rejected(e.into()))?;
-    let window = config.totp_window;
-    let reach = config.max_drift.saturating_add(window.behind);
-    let first = expected.saturating_sub(reach);
-    let last = expected.saturating_add(config.max_drift.saturating_add(window.ahead));
-    // At most 2 · MAX_DRIFT + MAX_SPAN + 1 steps (`GuardConfig::validate`).
-    let count = usize::try_from(last.abs_diff(first))
-        .ok()
-        .and_then(|n| n.checked_add(1))
-        .ok_or(Outcome::Rejected(VerifyError::WindowTooLarge))?;
-    let mut matches = vec![b'0'; count].into_boxed_slice();
-    totp.match_steps(input, first, &mut matches)
-        .map_err(Outcome::Rejected)?;
-    let expiry_of_first = first
-        .checked_add(reach)
-        .and_then(|s| s.checked_add(2))
-        .and_then(|s| totp.step_start(s));
-    let period = totp.config().period.get();
+    let expected = parse_totp(totp, input, at)?;
+    let span = config.max_drift;
     Candidates::new(
         at,
         expected,
         config.max_drift,
-        window,
-        matches,
-        expiry_of_first,
-        period,
+        config.totp_window,
+        matches(config, totp, input, expected, span)?.1,
+        expiry_of(config, totp, expected.saturating_sub(reach(config, span))),
+        totp.config().period.get(),
     )
     .map_err(|_| Outcome::Rejected(VerifyError::WindowTooLarge))
+}
+
+/// As [`totp`], for a verifier that holds the state under a lock
+/// (`Guard::run_locked`): the decision of [`Candidates::decide`] over the
+/// window of the state's drift only, so only that window's codes are computed.
+pub(super) fn totp_locked<'a>(
+    config: &'a GuardConfig,
+    totp: &'a Totp,
+    input: &'a str,
+    at: u64,
+) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
+    let expected = parse_totp(totp, input, at)?;
+    Ok(move |state: State| {
+        let centre = expected.saturating_add_signed(clamp(config, state.drift));
+        let (first, bits) =
+            matches(config, totp, input, centre, 0).map_err(|_| VerifyError::WindowTooLarge)?;
+        let candidates = Candidates::within(
+            at,
+            expected,
+            config.max_drift,
+            config.totp_window,
+            (first, bits),
+            expiry_of(config, totp, first),
+            totp.config().period.get(),
+        );
+        candidates.decide(&state)
+    })
+}
+
+fn parse_totp(totp: &Totp, input: &str, at: u64) -> Result<u64, Outcome> {
+    Code::parse(input, totp.config().digits).map_err(|e| Outcome::Rejected(e.into()))?;
+    totp.step_at(at).map_err(|e| Outcome::Rejected(e.into()))
+}
+
+/// `drift` clamped to `±max_drift`.
+fn clamp(config: &GuardConfig, drift: i64) -> i64 {
+    let max = i64::try_from(config.max_drift).unwrap_or(i64::MAX);
+    drift.clamp(max.saturating_neg(), max)
+}
+
+/// How far behind `centre` the candidates reach with `span` drift either way.
+fn reach(config: &GuardConfig, span: u64) -> u64 {
+    span.saturating_add(config.totp_window.behind)
+}
+
+/// The first candidate step and the match bits of `centre ± (span + window)`,
+/// in constant time. At most `2 · MAX_DRIFT + MAX_SPAN + 1` steps
+/// (`GuardConfig::validate`).
+fn matches(
+    config: &GuardConfig,
+    totp: &Totp,
+    input: &str,
+    centre: u64,
+    span: u64,
+) -> Result<(u64, Box<[u8]>), Outcome> {
+    let first = centre.saturating_sub(reach(config, span));
+    let last = centre.saturating_add(span.saturating_add(config.totp_window.ahead));
+    let count = usize::try_from(last.abs_diff(first))
+        .ok()
+        .and_then(|n| n.checked_add(1))
+        .ok_or(Outcome::Rejected(VerifyError::WindowTooLarge))?;
+    let mut bits = vec![b'0'; count].into_boxed_slice();
+    totp.match_steps(input, first, &mut bits)
+        .map_err(Outcome::Rejected)?;
+    Ok((first, bits))
+}
+
+/// The expiry of step `first`'s record: once the server's step passes `step +
+/// max_drift + behind`, no window can reach it again; one more step of margin
+/// covers servers whose clocks differ by up to one period.
+fn expiry_of(config: &GuardConfig, totp: &Totp, first: u64) -> Option<u64> {
+    first
+        .checked_add(reach(config, config.max_drift))
+        .and_then(|s| s.checked_add(2))
+        .and_then(|s| totp.step_start(s))
 }
 
 /// As [`totp`], for [`Guard::verify_hotp`](super::Guard::verify_hotp).

@@ -24,8 +24,10 @@ impl Guard<MemoryStore> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        let check = check::totp(self.config(), totp, input, at);
-        self.run_locked(credential, at, Verification::offer(check))
+        // Under the lock the state is known first: only its window's codes are
+        // computed, and `Candidates::decide` runs on them.
+        let check = check::totp_locked(self.config(), totp, input, at);
+        self.run_locked(credential, at, Verification::start(check, at))
     }
 
     /// [`Guard::verify_hotp`] without an async runtime.

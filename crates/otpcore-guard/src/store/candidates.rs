@@ -143,6 +143,32 @@ impl Candidates {
         })
     }
 
+    /// Candidates for the window of one known `drift` only (`first` its first
+    /// step, `expiry_of_first` that step's expiry): what a verifier holding
+    /// the state under a lock computes (`Guard::run_locked`), the window's
+    /// HMACs and no more. [`Candidates::decide`] must be given a state with
+    /// that drift; bits outside the window read as no match.
+    pub(crate) fn within(
+        now: u64,
+        expected: u64,
+        max_drift: u64,
+        window: Window,
+        (first, matches): (u64, Box<[u8]>),
+        expiry_of_first: Option<u64>,
+        period: u64,
+    ) -> Self {
+        Candidates {
+            now,
+            expected,
+            max_drift,
+            window,
+            first,
+            matches,
+            expiry_of_first,
+            period,
+        }
+    }
+
     /// The verifier's clock, unix seconds.
     #[must_use]
     pub fn now(&self) -> u64 {
@@ -177,8 +203,8 @@ impl Candidates {
     /// Every step some drift could make acceptable.
     #[must_use]
     pub fn steps(&self) -> RangeInclusive<u64> {
-        let (first, last) = span(self.expected, self.max_drift, self.window);
-        first..=last
+        let count = u64::try_from(self.matches.len()).unwrap_or(u64::MAX);
+        self.first..=self.first.saturating_add(count.saturating_sub(1))
     }
 
     /// One `b'0'` or `b'1'` per step of [`Candidates::steps`]: whether the input
