@@ -78,6 +78,14 @@ pub struct RedisStore<C> {
     connection: C,
     prefix: Box<str>,
     scripts: Scripts,
+    confirm: Option<Confirm>,
+}
+
+/// `WAIT replicas timeout_ms` after each accepting write.
+#[derive(Clone, Copy, Debug)]
+struct Confirm {
+    replicas: u32,
+    timeout_ms: u64,
 }
 
 #[derive(Clone)]
@@ -129,6 +137,65 @@ where
                 refund: Script::new(include_str!("lua/refund.lua")),
                 load: Script::new(include_str!("lua/load.lua")),
             },
+            confirm: None,
+        }
+    }
+
+    /// The same store, confirming each accepting write (an accepted
+    /// verification's `attempt`, a won `advance`) on at least `replicas`
+    /// replicas with `WAIT` before answering; if they do not confirm within
+    /// `timeout` (at least 1 ms), the operation fails with
+    /// [`StoreErrorKind::Unavailable`] and the guard answers
+    /// `StoreUnavailable`, accepting nothing (fail closed; the step stays
+    /// recorded on the primary, so a retry is a replay).
+    ///
+    /// # Security
+    /// Without it, replication is asynchronous: a primary that dies after
+    /// accepting a step but before a replica copied it leaves a promoted
+    /// replica that accepts the step again. With it, an `Accepted` step is on
+    /// `replicas` replicas first (`WAIT` is per connection: it waits for every
+    /// write this connection sent before it). On a cluster connection `WAIT`
+    /// goes to every primary and the smallest count is taken, so a primary
+    /// without enough replicas fails every accepting write closed. Test
+    /// `cluster::redis_cluster_failover_with_wait_never_reaccepts`.
+    #[must_use]
+    pub fn with_replica_confirmation(self, replicas: u32, timeout: core::time::Duration) -> Self {
+        let timeout_ms = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        RedisStore {
+            confirm: Some(Confirm {
+                replicas,
+                timeout_ms,
+            }),
+            ..self
+        }
+    }
+
+    /// `WAIT`, if configured: `Ok` once enough replicas have every write of
+    /// this connection so far.
+    async fn confirmed(&self) -> Result<(), StoreError> {
+        let Some(Confirm {
+            replicas,
+            timeout_ms,
+        }) = self.confirm
+        else {
+            return Ok(());
+        };
+        let mut connection = self.connection.clone();
+        let acked: i64 = redis::cmd("WAIT")
+            .arg(replicas)
+            .arg(timeout_ms)
+            .query_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        if acked >= i64::from(replicas) {
+            Ok(())
+        } else {
+            Err(StoreError::new(
+                StoreErrorKind::Unavailable,
+                "write not confirmed by enough replicas in time",
+            ))
         }
     }
 
@@ -267,6 +334,7 @@ where
             }
             1 => {
                 let step = text(fields.next())?.ok_or(invalid("missing step"))?;
+                self.confirmed().await?;
                 Ok(Verdict::Accepted { step })
             }
             2 => Ok(Verdict::Replayed),
@@ -332,6 +400,9 @@ where
         let won: i64 = self
             .run(&self.scripts.advance, &self.keys(credential), &args)
             .await?;
+        if won == 1 {
+            self.confirmed().await?;
+        }
         Ok(if won == 1 {
             Advanced::Won
         } else {

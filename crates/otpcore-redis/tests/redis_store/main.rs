@@ -4,6 +4,7 @@
 //! (`otpcore_testkit::store_contract_tests!`), then what is Redis's own: key
 //! names and TTLs, races over several connections and processes, and faults.
 
+mod cluster;
 mod faults;
 mod keys;
 mod race;
