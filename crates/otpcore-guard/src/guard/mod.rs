@@ -4,6 +4,7 @@
 mod check;
 mod config;
 mod machine;
+mod observe;
 mod outcome;
 mod sync_driver;
 
@@ -96,7 +97,8 @@ impl<S: Store> Guard<S> {
         at: u64,
     ) -> Outcome {
         let check = check::totp(&self.config, totp, input, at);
-        self.run(credential, Verification::offer(check)).await
+        let run = self.run(credential, Verification::offer(check));
+        observe::verification("totp", run).await
     }
 
     /// Verifies an HOTP `input` for `credential`: tries the counter after the
@@ -122,7 +124,8 @@ impl<S: Store> Guard<S> {
         at: u64,
     ) -> Outcome {
         let check = check::hotp(&self.config, hotp, input, at);
-        self.run(credential, Verification::start(check, at)).await
+        let run = self.run(credential, Verification::start(check, at));
+        observe::verification("hotp", run).await
     }
 
     /// RFC 4226 §7.4 resynchronisation: accepts two consecutive codes `first`,
@@ -141,7 +144,8 @@ impl<S: Store> Guard<S> {
         at: u64,
     ) -> Outcome {
         let check = check::resync(&self.config, hotp, [first, second], at);
-        self.run(credential, Verification::start(check, at)).await
+        let run = self.run(credential, Verification::start(check, at));
+        observe::verification("resync", run).await
     }
 
     /// Lifts back-off and lockout for `credential` (for example after the user
@@ -183,14 +187,19 @@ impl<S: Store> Guard<S> {
         loop {
             let event = match action {
                 Action::Attempt(candidates) => {
-                    let verdict = store.attempt(credential, &candidates, policy).await;
+                    let call = store.attempt(credential, &candidates, policy);
+                    let verdict = observe::store_call("attempt", call).await;
                     Event::Attempted(candidates, verdict)
                 }
                 Action::Begin { now } => Event::Begun(store.begin(credential, now, policy).await),
                 Action::Advance(advance) => {
-                    Event::Advanced(store.advance(credential, advance).await)
+                    let call = store.advance(credential, advance);
+                    Event::Advanced(observe::store_call("advance", call).await)
                 }
-                Action::Refund => Event::Refunded(store.refund(credential).await),
+                Action::Refund => {
+                    let call = store.refund(credential);
+                    Event::Refunded(observe::store_call("refund", call).await)
+                }
                 Action::Finish(outcome) => return outcome,
             };
             action = verification.on(event);

@@ -11,7 +11,7 @@
 
 use super::check::{self, Decision};
 use super::machine::{Action, Event, Verification};
-use super::{Guard, Outcome};
+use super::{observe, Guard, Outcome};
 use crate::store::{CredentialId, Entry, MemoryStore, State, StoreError};
 use otpcore::{Hotp, Totp};
 
@@ -27,7 +27,8 @@ impl Guard<MemoryStore> {
         // Under the lock the state is known first: only its window's codes are
         // computed, and `Candidates::decide` runs on them.
         let check = check::totp_locked(self.config(), totp, input, at);
-        self.run_locked(credential, at, Verification::start(check, at))
+        let run = || self.run_locked(credential, at, Verification::start(check, at));
+        observe::verification_blocking("totp", run)
     }
 
     /// [`Guard::verify_hotp`] without an async runtime.
@@ -39,7 +40,8 @@ impl Guard<MemoryStore> {
         at: u64,
     ) -> Outcome {
         let check = check::hotp(self.config(), hotp, input, at);
-        self.run_locked(credential, at, Verification::start(check, at))
+        let run = || self.run_locked(credential, at, Verification::start(check, at));
+        observe::verification_blocking("hotp", run)
     }
 
     /// [`Guard::resync_hotp`] without an async runtime.
@@ -52,7 +54,8 @@ impl Guard<MemoryStore> {
         at: u64,
     ) -> Outcome {
         let check = check::resync(self.config(), hotp, [first, second], at);
-        self.run_locked(credential, at, Verification::start(check, at))
+        let run = || self.run_locked(credential, at, Verification::start(check, at));
+        observe::verification_blocking("resync", run)
     }
 
     /// [`Guard::reset`] without an async runtime.
