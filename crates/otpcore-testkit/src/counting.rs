@@ -39,20 +39,18 @@ impl<S> Counting<S> {
 }
 
 impl<S: Store> Store for Counting<S> {
-    fn attempt(
+    async fn attempt(
         &self,
         credential: &CredentialId,
         candidates: &Candidates,
         policy: &ThrottlePolicy,
-    ) -> impl Future<Output = Result<Verdict, StoreError>> + Send {
-        async move {
-            let verdict = self.inner.attempt(credential, candidates, policy).await;
-            // The trait's default answers without I/O: not a store operation.
-            if !matches!(verdict, Ok(Verdict::Unsupported)) {
-                self.count();
-            }
-            verdict
+    ) -> Result<Verdict, StoreError> {
+        let verdict = self.inner.attempt(credential, candidates, policy).await;
+        // The trait's default answers without I/O: not a store operation.
+        if !matches!(verdict, Ok(Verdict::Unsupported)) {
+            self.count();
         }
+        verdict
     }
 
     fn begin(

@@ -29,6 +29,8 @@ pub mod scenarios;
 pub mod servers;
 #[cfg(feature = "stores")]
 mod shared;
+#[cfg(feature = "stores")]
+pub mod soak;
 pub mod spy;
 
 #[cfg(feature = "stores")]

@@ -9,6 +9,7 @@ mod pgbouncer;
 mod race;
 mod retries;
 mod schema;
+mod soak;
 
 use otpcore_postgres::PostgresStore;
 use otpcore_testkit::servers::PostgresServer;
@@ -18,6 +19,18 @@ otpcore_testkit::store_contract_tests!(async {
     let store = postgres_store(&server.conn_str(), 4).await;
     (store, server)
 });
+
+/// Entry point of the soak test's worker processes; does nothing unless
+/// started by it (see `otpcore_testkit::soak::run`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "helper process for the soak test"]
+async fn soak_worker() {
+    let Some((store, target, prefix, steps)) = otpcore_testkit::soak::worker_env() else {
+        return;
+    };
+    assert_eq!(store, "postgres", "unknown store {store}");
+    soak::worker(&target, &prefix, steps).await;
+}
 
 /// Entry point of the worker processes of the two-process races; does nothing
 /// unless started by one of them (see `otpcore_testkit::race::race_processes`).

@@ -8,6 +8,7 @@ mod cluster;
 mod faults;
 mod keys;
 mod race;
+mod soak;
 
 use otpcore_redis::RedisStore;
 use otpcore_testkit::servers::RedisServer;
@@ -17,6 +18,18 @@ otpcore_testkit::store_contract_tests!(async {
     let store = RedisStore::new(redis_connection(&server.url()).await);
     (store, server)
 });
+
+/// Entry point of the soak test's worker processes; does nothing unless
+/// started by it (see `otpcore_testkit::soak::run`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "helper process for the soak test"]
+async fn soak_worker() {
+    let Some((store, target, prefix, steps)) = otpcore_testkit::soak::worker_env() else {
+        return;
+    };
+    assert_eq!(store, "redis-cluster", "unknown store {store}");
+    soak::worker(&target, &prefix, steps).await;
+}
 
 /// Entry point of the worker processes of the two-process races; does nothing
 /// unless started by one of them (see `otpcore_testkit::race::race_processes`).
