@@ -9,6 +9,9 @@
     clippy::arithmetic_side_effects
 )]
 
+mod confirm;
+
+pub use confirm::{Replicated, Waiting};
 use redis::aio::ConnectionLike;
 use redis::{ErrorKind, FromRedisValue, RedisError, Value};
 
@@ -78,14 +81,16 @@ pub struct RedisStore<C> {
     connection: C,
     prefix: Box<str>,
     scripts: Scripts,
-    confirm: Option<Confirm>,
+    confirm: Option<Confirm<C>>,
 }
 
-/// `WAIT replicas timeout_ms` after each accepting write.
-#[derive(Clone, Copy, Debug)]
-struct Confirm {
+/// `WAIT replicas timeout_ms` after each accepting write, by the connection's
+/// [`Replicated::wait_for`].
+#[derive(Clone, Copy)]
+struct Confirm<C> {
     replicas: u32,
     timeout_ms: u64,
+    wait: fn(&C, &str, u32, u64) -> Waiting,
 }
 
 #[derive(Clone)]
@@ -141,52 +146,18 @@ where
         }
     }
 
-    /// The same store, confirming each accepting write (an accepted
-    /// verification's `attempt`, a won `advance`) on at least `replicas`
-    /// replicas with `WAIT` before answering; if they do not confirm within
-    /// `timeout` (at least 1 ms), the operation fails with
-    /// [`StoreErrorKind::Unavailable`] and the guard answers
-    /// `StoreUnavailable`, accepting nothing (fail closed; the step stays
-    /// recorded on the primary, so a retry is a replay).
-    ///
-    /// # Security
-    /// Without it, replication is asynchronous: a primary that dies after
-    /// accepting a step but before a replica copied it leaves a promoted
-    /// replica that accepts the step again. With it, an `Accepted` step is on
-    /// `replicas` replicas first (`WAIT` is per connection: it waits for every
-    /// write this connection sent before it). On a cluster connection `WAIT`
-    /// goes to every primary and the smallest count is taken, so a primary
-    /// without enough replicas fails every accepting write closed. Test
-    /// `cluster::redis_cluster_failover_with_wait_never_reaccepts`.
-    #[must_use]
-    pub fn with_replica_confirmation(self, replicas: u32, timeout: core::time::Duration) -> Self {
-        let timeout_ms = u64::try_from(timeout.as_millis())
-            .unwrap_or(u64::MAX)
-            .max(1);
-        RedisStore {
-            confirm: Some(Confirm {
-                replicas,
-                timeout_ms,
-            }),
-            ..self
-        }
-    }
-
     /// `WAIT`, if configured: `Ok` once enough replicas have every write of
     /// this connection so far.
-    async fn confirmed(&self) -> Result<(), StoreError> {
+    async fn confirmed(&self, credential: &CredentialId) -> Result<(), StoreError> {
         let Some(Confirm {
             replicas,
             timeout_ms,
+            wait,
         }) = self.confirm
         else {
             return Ok(());
         };
-        let mut connection = self.connection.clone();
-        let acked: i64 = redis::cmd("WAIT")
-            .arg(replicas)
-            .arg(timeout_ms)
-            .query_async(&mut connection)
+        let acked = wait(&self.connection, credential.as_str(), replicas, timeout_ms)
             .await
             .map_err(unavailable)?;
         if acked >= i64::from(replicas) {
@@ -243,6 +214,42 @@ where
             other => other,
         };
         reply.map_err(unavailable)
+    }
+}
+
+impl<C: Replicated> RedisStore<C> {
+    /// The same store, confirming each accepting write (an accepted
+    /// verification's `attempt`, a won `advance`) on at least `replicas`
+    /// replicas with `WAIT` before answering; if they do not confirm within
+    /// `timeout` (at least 1 ms), the operation fails with
+    /// [`StoreErrorKind::Unavailable`] and the guard answers
+    /// `StoreUnavailable`, accepting nothing (fail closed; the step stays
+    /// recorded on the primary, so a retry is a replay).
+    ///
+    /// # Security
+    /// Without it, replication is asynchronous: a primary that dies after
+    /// accepting a step but before a replica copied it leaves a promoted
+    /// replica that accepts the step again. With it, an `Accepted` step is on
+    /// `replicas` replicas first (`WAIT` is per connection: it waits for every
+    /// write this connection sent before it). On a cluster connection it goes
+    /// to the primary that owns the credential's slot ([`Replicated`]), so a
+    /// shard whose promoted replica has no replica yet fails its accepting
+    /// writes closed until one has synced. Tests
+    /// `cluster::redis_cluster_failover_with_wait_never_reaccepts` and
+    /// `cluster::redis_cluster_wait_fails_closed_without_enough_replicas`.
+    #[must_use]
+    pub fn with_replica_confirmation(self, replicas: u32, timeout: core::time::Duration) -> Self {
+        let timeout_ms = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        RedisStore {
+            confirm: Some(Confirm {
+                replicas,
+                timeout_ms,
+                wait: C::wait_for,
+            }),
+            ..self
+        }
     }
 }
 
@@ -334,7 +341,7 @@ where
             }
             1 => {
                 let step = text(fields.next())?.ok_or(invalid("missing step"))?;
-                self.confirmed().await?;
+                self.confirmed(credential).await?;
                 Ok(Verdict::Accepted { step })
             }
             2 => Ok(Verdict::Replayed),
@@ -401,7 +408,7 @@ where
             .run(&self.scripts.advance, &self.keys(credential), &args)
             .await?;
         if won == 1 {
-            self.confirmed().await?;
+            self.confirmed(credential).await?;
         }
         Ok(if won == 1 {
             Advanced::Won

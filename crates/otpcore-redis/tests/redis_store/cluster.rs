@@ -147,10 +147,11 @@ async fn failover(wait: bool) -> Failover {
     let (c, at) = (&lasts[0].0, T + 1_000_000 * 30);
     let code = t.generate_at(at).unwrap().to_string();
     loop {
-        if let Outcome::Accepted(_) = guard.verify_totp(c, &t, &code, at).await {
+        let o = guard.verify_totp(c, &t, &code, at).await;
+        if let Outcome::Accepted(_) = o {
             break;
         }
-        assert!(killed.elapsed() < Duration::from_secs(90), "no recovery");
+        assert!(killed.elapsed() < Duration::from_secs(90), "no recovery: {o:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Failover {
