@@ -137,10 +137,8 @@ pub fn run(
             };
             let f: Vec<&str> = rest.split(' ').collect();
             match f[0] {
-                "A" => {
-                    if !accepted.insert((f[1].to_string(), f[2].to_string())) {
-                        report.double_accepted += 1;
-                    }
+                "A" if !accepted.insert((f[1].to_string(), f[2].to_string())) => {
+                    report.double_accepted += 1;
                 }
                 "L" => latencies.extend(f[1..].iter().map(|x| x.parse::<u64>().unwrap())),
                 "S" => {
