@@ -234,10 +234,9 @@ impl<C: Replicated> RedisStore<C> {
     /// write this connection sent before it). On a cluster connection it goes
     /// to the primary that owns the credential's slot ([`Replicated`]), so a
     /// shard whose promoted replica has no replica yet fails its accepting
-    /// writes closed until one has synced. Test
-    /// `cluster::redis_cluster_wait_fails_closed_without_enough_replicas`; the
-    /// failover test with `WAIT` is still ignored (see the README's
-    /// "Distributed stores").
+    /// writes closed until one has synced. Tests
+    /// `cluster::redis_cluster_failover_with_wait_never_reaccepts` and
+    /// `cluster::redis_cluster_wait_fails_closed_without_enough_replicas`.
     #[must_use]
     pub fn with_replica_confirmation(self, replicas: u32, timeout: core::time::Duration) -> Self {
         let timeout_ms = u64::try_from(timeout.as_millis())
