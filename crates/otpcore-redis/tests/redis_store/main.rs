@@ -27,8 +27,12 @@ async fn soak_worker() {
     let Some((store, target, prefix, steps)) = otpcore_testkit::soak::worker_env() else {
         return;
     };
-    assert_eq!(store, "redis-cluster", "unknown store {store}");
-    soak::worker(&target, &prefix, steps).await;
+    let wait = match store.as_str() {
+        "redis-cluster" => false,
+        "redis-cluster-wait" => true,
+        other => panic!("unknown store {other}"),
+    };
+    soak::worker(&target, &prefix, steps, wait).await;
 }
 
 /// Entry point of the worker processes of the two-process races; does nothing
