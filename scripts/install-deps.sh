@@ -28,6 +28,15 @@ fi
 # Debian package creates it, this keeps a machine where it was removed working.
 id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
 
+# pgbouncer, for the PostgreSQL store's transaction-pooling tests: the tests
+# start private ones (crates/otpcore-testkit/src/servers/pgbouncer.rs); the
+# package's own service is left as installed.
+if ! dpkg-query -W -f='${Status}' pgbouncer 2>/dev/null | grep -q "ok installed"; then
+  echo "install-deps: apt-get install pgbouncer"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pgbouncer >/dev/null ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pgbouncer >/dev/null; }
+fi
+
 # Python: a private venv with pytest and pyotp (the differential-test oracle).
 if [ ! -x "$CACHE/venv/bin/pytest" ] || ! "$CACHE/venv/bin/python" -c 'import pyotp' 2>/dev/null; then
   python3 -m venv "$CACHE/venv"

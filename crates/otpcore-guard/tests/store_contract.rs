@@ -41,3 +41,15 @@ async fn resync_race_catches_a_get_then_set_store() {
         "the resync race passed a non-atomic store"
     );
 }
+
+/// The same suites over the guard's fallback for stores without
+/// `Store::attempt` (`begin`, then `advance` or `refund`).
+mod two_trips {
+    use otpcore_guard::store::MemoryStore;
+    use otpcore_testkit::counting::TwoTrips;
+
+    otpcore_testkit::store_contract_tests!(
+        async { (TwoTrips(MemoryStore::new()), ()) },
+        one_trip = false
+    );
+}

@@ -9,69 +9,25 @@
     clippy::arithmetic_side_effects
 )]
 
+mod sql;
+mod statements;
+
 use deadpool_postgres::Pool;
+use tokio_postgres::types::Type;
 use tokio_postgres::Row;
 
+use sql::{ADVANCE, ATTEMPT, BEGIN, LOAD, PURGE, REFUND, REMOVE, RESET};
+pub use statements::Statements;
+use statements::{unavailable, Runner};
+
 use otpcore_guard::store::{
-    Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Advance, Advanced, Candidates, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Verdict,
 };
 use otpcore_guard::ThrottlePolicy;
 
 /// Times are clamped below 2^53 seconds, where `float8` arithmetic is exact.
 const MAX_TIME: u64 = (1 << 53) - 1;
-
-/// The throttle decision of [`ThrottlePolicy::check`], in SQL, on the row `s`.
-/// `$2` now, `$3` lockout, `$4` free failures, `$5` base delay, `$6` max delay.
-const BEGIN: &str = "
-WITH up AS (
-    INSERT INTO otpcore_state AS s (credential, failures, last_attempt_at)
-    VALUES ($1, 1, $2::bigint)
-    ON CONFLICT (credential) DO UPDATE
-       SET failures = s.failures + 1, last_attempt_at = $2::bigint
-     WHERE s.failures < $3::integer
-       AND (s.last_attempt_at IS NULL
-            OR ($2::bigint)::float8 >= s.last_attempt_at::float8
-               + CASE WHEN s.failures < $4::integer THEN 0::float8
-                      ELSE LEAST(($6::bigint)::float8,
-                                 ($5::bigint)::float8
-                                 * power(2::float8, (s.failures - $4::integer)::float8))
-                 END)
-    RETURNING s.last_step, s.drift, s.failures, s.last_attempt_at
-)
-SELECT true AS open, last_step::text, drift, failures, last_attempt_at FROM up
-UNION ALL
-SELECT false, last_step::text, drift, failures, last_attempt_at FROM otpcore_state
- WHERE credential = $1 AND NOT EXISTS (SELECT 1 FROM up)";
-
-/// The compare-and-set: one conditional upsert; the row lock decides the race.
-const ADVANCE: &str = "
-INSERT INTO otpcore_state AS s (credential, last_step, expires_at, drift, failures, last_attempt_at)
-VALUES ($1, $2::text::numeric, $3::bigint, $4::bigint, 0, NULL)
-ON CONFLICT (credential) DO UPDATE
-   SET last_step = EXCLUDED.last_step, expires_at = EXCLUDED.expires_at,
-       drift = EXCLUDED.drift, failures = 0, last_attempt_at = NULL
- WHERE s.last_step IS NULL OR s.last_step < EXCLUDED.last_step";
-
-const REFUND: &str = "
-UPDATE otpcore_state
-   SET failures = GREATEST(failures - 1, 0),
-       last_attempt_at = CASE WHEN failures <= 1 THEN NULL ELSE last_attempt_at END
- WHERE credential = $1";
-
-const RESET: &str =
-    "UPDATE otpcore_state SET failures = 0, last_attempt_at = NULL WHERE credential = $1";
-
-const REMOVE: &str = "DELETE FROM otpcore_state WHERE credential = $1";
-
-const LOAD: &str =
-    "SELECT last_step::text, drift, failures FROM otpcore_state WHERE credential = $1";
-
-/// `$1` the caller's time, `$2` the grace: a step expires by the earlier of the
-/// caller's time and the database's own clock, never by a later caller's time.
-const PURGE: &str = "
-DELETE FROM otpcore_state
- WHERE expires_at <= LEAST($1::bigint, floor(extract(epoch FROM now()))::bigint) - $2::bigint
-   AND drift = 0 AND failures = 0 AND last_attempt_at IS NULL";
 
 /// A [`Store`] in PostgreSQL, through a `deadpool-postgres`
 /// connection pool over `tokio-postgres`.
@@ -106,18 +62,62 @@ DELETE FROM otpcore_state
 /// outage fails logins quickly rather than queueing them.
 #[derive(Clone)]
 pub struct PostgresStore {
-    pool: Pool,
+    runner: Runner,
 }
 
 impl PostgresStore {
-    /// The schema, as shipped in `migrations/0001_otpcore_state.sql`.
-    pub const MIGRATION: &'static str = include_str!("../migrations/0001_otpcore_state.sql");
+    /// The schema, as shipped in `migrations/0001_otpcore_state.sql` and
+    /// `migrations/0002_otpcore_attempt.sql` (the function behind
+    /// [`Store::attempt`]), in that order.
+    pub const MIGRATION: &'static str = concat!(
+        include_str!("../migrations/0001_otpcore_state.sql"),
+        include_str!("../migrations/0002_otpcore_attempt.sql")
+    );
 
     /// A store using `pool`. Run [`PostgresStore::migrate`] (or apply
     /// [`PostgresStore::MIGRATION`]) once before use.
     #[must_use]
     pub fn new(pool: Pool) -> Self {
-        PostgresStore { pool }
+        PostgresStore {
+            runner: Runner {
+                pool,
+                statements: Statements::Prepared,
+                retries: Self::DEFAULT_RETRIES,
+            },
+        }
+    }
+
+    /// How many times a statement is run again after PostgreSQL rolled it back
+    /// with a serialization failure (SQLSTATE 40001) or a deadlock (40P01), by
+    /// default: 3.
+    pub const DEFAULT_RETRIES: u32 = 3;
+
+    /// The same store, running statements as `statements` says: use
+    /// [`Statements::Unnamed`] behind PgBouncer in transaction-pooling mode.
+    #[must_use]
+    pub fn with_statements(self, statements: Statements) -> Self {
+        let runner = Runner {
+            statements,
+            ..self.runner
+        };
+        PostgresStore { runner }
+    }
+
+    /// The same store, retrying a statement rolled back by a serialization
+    /// failure (SQLSTATE 40001) or a deadlock (40P01) at most `retries` times
+    /// (each one rolled back with no effect, so running it again is safe);
+    /// after that, and on any other error, the operation fails and the guard
+    /// fails closed (test `retries::postgres_retries_serialization_failures_then_fails_closed`).
+    /// Such errors need concurrent transactions of your own on the table
+    /// (a trigger, a `SERIALIZABLE` default, a migration): the store's own
+    /// statements run at `READ COMMITTED` and lock one row each.
+    #[must_use]
+    pub fn with_retries(self, retries: u32) -> Self {
+        let runner = Runner {
+            retries,
+            ..self.runner
+        };
+        PostgresStore { runner }
     }
 
     /// Creates the table and index if they do not exist.
@@ -125,7 +125,7 @@ impl PostgresStore {
     /// # Errors
     /// [`StoreError`] if the database cannot be reached or refuses the DDL.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let client = self.pool.get().await.map_err(unavailable)?;
+        let client = self.runner.pool.get().await.map_err(unavailable)?;
         client
             .batch_execute(Self::MIGRATION)
             .await
@@ -148,40 +148,17 @@ impl PostgresStore {
     pub async fn purge_expired(&self, now: u64) -> Result<u64, StoreError> {
         let now = clamp_time(now);
         let grace = clamp_time(otpcore_guard::store::EXPIRY_GRACE_SECS);
-        let client = self.pool.get().await.map_err(unavailable)?;
-        let statement = client.prepare_cached(PURGE).await.map_err(unavailable)?;
-        client
-            .execute(&statement, &[&now, &grace])
-            .await
-            .map_err(unavailable)
+        let rows = self
+            .runner
+            .query(PURGE, &[(&now, Type::INT8), (&grace, Type::INT8)])
+            .await?;
+        let n: i64 = rows
+            .first()
+            .ok_or(invalid("no count"))?
+            .try_get(0)
+            .map_err(unavailable)?;
+        u64::try_from(n).map_err(|_| invalid("negative count"))
     }
-
-    async fn query(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Vec<Row>, StoreError> {
-        let client = self.pool.get().await.map_err(unavailable)?;
-        let statement = client.prepare_cached(sql).await.map_err(unavailable)?;
-        client.query(&statement, params).await.map_err(unavailable)
-    }
-
-    async fn execute(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<u64, StoreError> {
-        let client = self.pool.get().await.map_err(unavailable)?;
-        let statement = client.prepare_cached(sql).await.map_err(unavailable)?;
-        client
-            .execute(&statement, params)
-            .await
-            .map_err(unavailable)
-    }
-}
-
-fn unavailable(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError::new(StoreErrorKind::Unavailable, e)
 }
 
 fn invalid(what: &'static str) -> StoreError {
@@ -206,6 +183,76 @@ fn state(row: &Row, at: usize) -> Result<State, StoreError> {
 }
 
 impl Store for PostgresStore {
+    /// One statement, `SELECT … FROM otpcore_attempt(…)`: throttling, the
+    /// drift-centred window over the match bits, the compare-and-set and the
+    /// drift update, under the row lock.
+    async fn attempt(
+        &self,
+        credential: &CredentialId,
+        candidates: &Candidates,
+        policy: &ThrottlePolicy,
+    ) -> Result<Verdict, StoreError> {
+        let Ok(bits) = core::str::from_utf8(candidates.matches()) else {
+            return Err(invalid("match bits are not ASCII"));
+        };
+        let now = clamp_time(candidates.now());
+        let lockout = i32::try_from(policy.lockout()).unwrap_or(i32::MAX);
+        let free = i32::try_from(policy.free_failures()).unwrap_or(i32::MAX);
+        let base = clamp_time(policy.base_delay_secs());
+        let max = clamp_time(policy.max_delay_secs());
+        let first = candidates.first().to_string();
+        let expected = candidates.expected().to_string();
+        let max_drift = clamp_time(candidates.max_drift());
+        let window = candidates.window();
+        let [behind, ahead] = [window.behind, window.ahead].map(clamp_time);
+        // An expiry beyond i64 is kept for ever: erring on the side of refusing.
+        let expiry: Option<i64> = candidates
+            .expiry_of_first()
+            .and_then(|e| i64::try_from(e).ok());
+        let period = clamp_time(candidates.period());
+        let id = credential.as_str();
+        let rows = self
+            .runner
+            .query(
+                ATTEMPT,
+                &[
+                    (&id, Type::TEXT),
+                    (&now, Type::INT8),
+                    (&lockout, Type::INT4),
+                    (&free, Type::INT4),
+                    (&base, Type::INT8),
+                    (&max, Type::INT8),
+                    (&first, Type::TEXT),
+                    (&expected, Type::TEXT),
+                    (&max_drift, Type::INT8),
+                    (&behind, Type::INT8),
+                    (&ahead, Type::INT8),
+                    (&bits, Type::TEXT),
+                    (&expiry, Type::INT8),
+                    (&period, Type::INT8),
+                ],
+            )
+            .await?;
+        let row = rows.first().ok_or(invalid("no verdict"))?;
+        let verdict: i32 = row.try_get(0).map_err(unavailable)?;
+        match verdict {
+            0 => {
+                let retry: i64 = row.try_get(2).map_err(unavailable)?;
+                Ok(Verdict::Throttled {
+                    retry_after: u64::try_from(retry).ok(),
+                })
+            }
+            1 => {
+                let step: String = row.try_get(1).map_err(unavailable)?;
+                let step = step.parse().map_err(|_| invalid("step is not a u64"))?;
+                Ok(Verdict::Accepted { step })
+            }
+            2 => Ok(Verdict::Replayed),
+            3 => Ok(Verdict::Mismatch),
+            _ => Err(invalid("unexpected verdict")),
+        }
+    }
+
     async fn begin(
         &self,
         credential: &CredentialId,
@@ -221,9 +268,18 @@ impl Store for PostgresStore {
         // The refusal branch reads the row as of the statement's start; if a
         // concurrent update makes that snapshot look allowed, ask again.
         for _ in 0..3 {
-            let rows = self
-                .query(BEGIN, &[&id, &now, &lockout, &free, &base, &max])
-                .await?;
+            let params = [
+                (
+                    &id as &(dyn tokio_postgres::types::ToSql + Sync),
+                    Type::TEXT,
+                ),
+                (&now, Type::INT8),
+                (&lockout, Type::INT4),
+                (&free, Type::INT4),
+                (&base, Type::INT8),
+                (&max, Type::INT8),
+            ];
+            let rows = self.runner.query(BEGIN, &params).await?;
             let Some(row) = rows.first() else { continue };
             let open: bool = row.try_get(0).map_err(unavailable)?;
             let state = state(row, 1)?;
@@ -250,13 +306,17 @@ impl Store for PostgresStore {
         let step = advance.step.to_string();
         // An expiry beyond i64 is kept for ever: erring on the side of refusing.
         let expires: Option<i64> = advance.expires_at.and_then(|e| i64::try_from(e).ok());
-        let rows = self
-            .execute(
-                ADVANCE,
-                &[&credential.as_str(), &step, &expires, &advance.drift],
-            )
-            .await?;
-        Ok(if rows == 1 {
+        let params = [
+            (
+                &credential.as_str() as &(dyn tokio_postgres::types::ToSql + Sync),
+                Type::TEXT,
+            ),
+            (&step, Type::TEXT),
+            (&expires, Type::INT8),
+            (&advance.drift, Type::INT8),
+        ];
+        let rows = self.runner.query(ADVANCE, &params).await?;
+        Ok(if rows.len() == 1 {
             Advanced::Won
         } else {
             Advanced::Lost
@@ -264,22 +324,31 @@ impl Store for PostgresStore {
     }
 
     async fn refund(&self, credential: &CredentialId) -> Result<(), StoreError> {
-        self.execute(REFUND, &[&credential.as_str()]).await?;
+        self.runner
+            .query(REFUND, &[(&credential.as_str(), Type::TEXT)])
+            .await?;
         Ok(())
     }
 
     async fn reset(&self, credential: &CredentialId) -> Result<(), StoreError> {
-        self.execute(RESET, &[&credential.as_str()]).await?;
+        self.runner
+            .query(RESET, &[(&credential.as_str(), Type::TEXT)])
+            .await?;
         Ok(())
     }
 
     async fn remove(&self, credential: &CredentialId) -> Result<(), StoreError> {
-        self.execute(REMOVE, &[&credential.as_str()]).await?;
+        self.runner
+            .query(REMOVE, &[(&credential.as_str(), Type::TEXT)])
+            .await?;
         Ok(())
     }
 
     async fn load(&self, credential: &CredentialId) -> Result<State, StoreError> {
-        let rows = self.query(LOAD, &[&credential.as_str()]).await?;
+        let rows = self
+            .runner
+            .query(LOAD, &[(&credential.as_str(), Type::TEXT)])
+            .await?;
         rows.first()
             .map_or(Ok(State::default()), |row| state(row, 0))
     }

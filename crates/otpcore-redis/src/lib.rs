@@ -9,11 +9,15 @@
     clippy::arithmetic_side_effects
 )]
 
+mod confirm;
+
+pub use confirm::{Replicated, Waiting};
 use redis::aio::ConnectionLike;
 use redis::{ErrorKind, FromRedisValue, RedisError, Value};
 
 use otpcore_guard::store::{
-    Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Advance, Advanced, Candidates, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Verdict,
 };
 use otpcore_guard::ThrottlePolicy;
 
@@ -77,10 +81,21 @@ pub struct RedisStore<C> {
     connection: C,
     prefix: Box<str>,
     scripts: Scripts,
+    confirm: Option<Confirm<C>>,
+}
+
+/// `WAIT replicas timeout_ms` after each accepting write, by the connection's
+/// [`Replicated::wait_for`].
+#[derive(Clone, Copy)]
+struct Confirm<C> {
+    replicas: u32,
+    timeout_ms: u64,
+    wait: fn(&C, &str, u32, u64) -> Waiting,
 }
 
 #[derive(Clone)]
 struct Scripts {
+    attempt: Script,
     begin: Script,
     advance: Script,
     refund: Script,
@@ -111,11 +126,47 @@ where
             connection,
             prefix: "otp:v1".into(),
             scripts: Scripts {
-                begin: Script::new(include_str!("lua/begin.lua")),
-                advance: Script::new(include_str!("lua/advance.lua")),
+                attempt: Script::new(concat!(
+                    include_str!("lua/throttle.lua"),
+                    include_str!("lua/record.lua"),
+                    include_str!("lua/attempt.lua")
+                )),
+                begin: Script::new(concat!(
+                    include_str!("lua/throttle.lua"),
+                    include_str!("lua/begin.lua")
+                )),
+                advance: Script::new(concat!(
+                    include_str!("lua/record.lua"),
+                    include_str!("lua/advance.lua")
+                )),
                 refund: Script::new(include_str!("lua/refund.lua")),
                 load: Script::new(include_str!("lua/load.lua")),
             },
+            confirm: None,
+        }
+    }
+
+    /// `WAIT`, if configured: `Ok` once enough replicas have every write of
+    /// this connection so far.
+    async fn confirmed(&self, credential: &CredentialId) -> Result<(), StoreError> {
+        let Some(Confirm {
+            replicas,
+            timeout_ms,
+            wait,
+        }) = self.confirm
+        else {
+            return Ok(());
+        };
+        let acked = wait(&self.connection, credential.as_str(), replicas, timeout_ms)
+            .await
+            .map_err(unavailable)?;
+        if acked >= i64::from(replicas) {
+            Ok(())
+        } else {
+            Err(StoreError::new(
+                StoreErrorKind::Unavailable,
+                "write not confirmed by enough replicas in time",
+            ))
         }
     }
 
@@ -149,7 +200,7 @@ where
         &self,
         script: &Script,
         keys: &[String],
-        args: &[String],
+        args: &[&[u8]],
     ) -> Result<T, StoreError> {
         let mut connection = self.connection.clone();
         let mut cmd = redis::cmd("EVALSHA");
@@ -163,6 +214,42 @@ where
             other => other,
         };
         reply.map_err(unavailable)
+    }
+}
+
+impl<C: Replicated> RedisStore<C> {
+    /// The same store, confirming each accepting write (an accepted
+    /// verification's `attempt`, a won `advance`) on at least `replicas`
+    /// replicas with `WAIT` before answering; if they do not confirm within
+    /// `timeout` (at least 1 ms), the operation fails with
+    /// [`StoreErrorKind::Unavailable`] and the guard answers
+    /// `StoreUnavailable`, accepting nothing (fail closed; the step stays
+    /// recorded on the primary, so a retry is a replay).
+    ///
+    /// # Security
+    /// Without it, replication is asynchronous: a primary that dies after
+    /// accepting a step but before a replica copied it leaves a promoted
+    /// replica that accepts the step again. With it, an `Accepted` step is on
+    /// `replicas` replicas first (`WAIT` is per connection: it waits for every
+    /// write this connection sent before it). On a cluster connection it goes
+    /// to the primary that owns the credential's slot ([`Replicated`]), so a
+    /// shard whose promoted replica has no replica yet fails its accepting
+    /// writes closed until one has synced. Tests
+    /// `cluster::redis_cluster_failover_with_wait_never_reaccepts` and
+    /// `cluster::redis_cluster_wait_fails_closed_without_enough_replicas`.
+    #[must_use]
+    pub fn with_replica_confirmation(self, replicas: u32, timeout: core::time::Duration) -> Self {
+        let timeout_ms = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        RedisStore {
+            confirm: Some(Confirm {
+                replicas,
+                timeout_ms,
+                wait: C::wait_for,
+            }),
+            ..self
+        }
     }
 }
 
@@ -205,6 +292,64 @@ impl<C> Store for RedisStore<C>
 where
     C: ConnectionLike + Clone + Send + Sync,
 {
+    /// One `EVALSHA` of `attempt.lua`: throttling, the drift-centred window
+    /// over the match bits, the compare-and-set and the drift update. Steps
+    /// at or above 2^53 (Lua's exact integers) are left to the guard's
+    /// two-operation fallback ([`Verdict::Unsupported`]).
+    async fn attempt(
+        &self,
+        credential: &CredentialId,
+        candidates: &Candidates,
+        policy: &ThrottlePolicy,
+    ) -> Result<Verdict, StoreError> {
+        let steps = candidates.steps();
+        if *steps.end() >= MAX_TIME || candidates.now() > MAX_TIME {
+            return Ok(Verdict::Unsupported);
+        }
+        let window = candidates.window();
+        // `until` of the first step, as `advance` computes it; 0: kept for ever.
+        let until = candidates.expiry_of_first().map_or(0, |e| {
+            e.saturating_add(otpcore_guard::store::EXPIRY_GRACE_SECS)
+                .clamp(1, MAX_EXPIRY)
+        });
+        let numbers = [
+            candidates.now(),
+            u64::from(policy.lockout()),
+            u64::from(policy.free_failures()),
+            policy.base_delay_secs().min(MAX_TIME),
+            policy.max_delay_secs().min(MAX_TIME),
+            *steps.start(),
+            candidates.expected().saturating_sub(*steps.start()),
+            candidates.max_drift(),
+            window.behind,
+            window.ahead,
+        ]
+        .map(|n| format!("{n}"));
+        let [until, period] = [until, candidates.period().min(MAX_EXPIRY)].map(|n| format!("{n}"));
+        let mut args: Vec<&[u8]> = numbers.iter().map(|a| a.as_bytes()).collect();
+        args.extend([candidates.matches(), until.as_bytes(), period.as_bytes()]);
+        let reply: Vec<Value> = self
+            .run(&self.scripts.attempt, &self.keys(credential), &args)
+            .await?;
+        let mut fields = reply.iter();
+        match int::<i64>(fields.next())? {
+            0 => {
+                let retry: i64 = int(fields.next())?;
+                Ok(Verdict::Throttled {
+                    retry_after: u64::try_from(retry).ok(),
+                })
+            }
+            1 => {
+                let step = text(fields.next())?.ok_or(invalid("missing step"))?;
+                self.confirmed(credential).await?;
+                Ok(Verdict::Accepted { step })
+            }
+            2 => Ok(Verdict::Replayed),
+            3 => Ok(Verdict::Mismatch),
+            _ => Err(invalid("unexpected attempt reply")),
+        }
+    }
+
     async fn begin(
         &self,
         credential: &CredentialId,
@@ -219,6 +364,7 @@ where
             policy.max_delay_secs(),
         ]
         .map(|n| format!("{n}"));
+        let args = args.each_ref().map(|a| a.as_bytes());
         let reply: Vec<Value> = self
             .run(&self.scripts.begin, &self.keys(credential), &args)
             .await?;
@@ -257,9 +403,13 @@ where
             format!("{ttl}"),
             format!("{until}"),
         ];
+        let args = args.each_ref().map(|a| a.as_bytes());
         let won: i64 = self
             .run(&self.scripts.advance, &self.keys(credential), &args)
             .await?;
+        if won == 1 {
+            self.confirmed(credential).await?;
+        }
         Ok(if won == 1 {
             Advanced::Won
         } else {

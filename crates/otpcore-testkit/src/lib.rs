@@ -12,6 +12,10 @@
 #[cfg(feature = "stores")]
 pub mod contract;
 #[cfg(feature = "stores")]
+pub mod contract_attempt;
+#[cfg(feature = "stores")]
+pub mod counting;
+#[cfg(feature = "stores")]
 pub mod faults;
 #[cfg(feature = "stores")]
 mod macros;
@@ -25,6 +29,8 @@ pub mod scenarios;
 pub mod servers;
 #[cfg(feature = "stores")]
 mod shared;
+#[cfg(feature = "stores")]
+pub mod soak;
 pub mod spy;
 
 #[cfg(feature = "stores")]

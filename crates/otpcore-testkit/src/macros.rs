@@ -2,14 +2,19 @@
 //! store must pass, as tests in the caller's test binary (after matrix-sdk's
 //! `statestore_integration_tests!`).
 
-/// Expands to three `#[tokio::test]`s for a [`Store`](otpcore_guard::store::Store):
+/// Expands to four `#[tokio::test]`s for a [`Store`](otpcore_guard::store::Store):
 /// `store_contract` ([`contract::run`](crate::contract::run): compare-and-set,
 /// `u64` steps, failure counting, back-off and lockout, drift, HOTP counters),
 /// `guard_scenarios` ([`scenarios::run`](crate::scenarios::run): a
 /// [`Guard`](otpcore_guard::Guard) over the store refuses replays, throttles,
 /// resynchronises) and `accepts_each_code_once` (64 contenders submit the same
 /// valid code at once, for `rounds` rounds, default 200; exactly one is accepted
-/// in every round: [`race::check`](crate::race::check)).
+/// in every round: [`race::check`](crate::race::check)) and
+/// `totp_store_operations` (with `one_trip = true`, the default: the store
+/// implements `Store::attempt` ([`contract_attempt::run`](crate::contract_attempt::run))
+/// and every TOTP verification costs one store operation; with `one_trip =
+/// false`, the guard's fallback over `begin`/`advance`/`refund`:
+/// [`counting::totp_store_operations`](crate::counting::totp_store_operations)).
 ///
 /// `$make` is an `async` block evaluating to `(store, keep_alive)`; it runs
 /// once per test, and `keep_alive` (a server process, say) lives as long as the
@@ -22,13 +27,28 @@
 #[macro_export]
 macro_rules! store_contract_tests {
     ($make:expr) => {
-        $crate::store_contract_tests!($make, rounds = 200);
+        $crate::store_contract_tests!($make, rounds = 200, one_trip = true);
     };
     ($make:expr, rounds = $rounds:expr) => {
+        $crate::store_contract_tests!($make, rounds = $rounds, one_trip = true);
+    };
+    ($make:expr, one_trip = $one_trip:expr) => {
+        $crate::store_contract_tests!($make, rounds = 200, one_trip = $one_trip);
+    };
+    ($make:expr, rounds = $rounds:expr, one_trip = $one_trip:expr) => {
         #[$crate::tokio::test(crate = "::otpcore_testkit::tokio")]
         async fn store_contract() {
             let (store, _keep_alive) = $make.await;
             $crate::contract::run(&store).await;
+            if $one_trip {
+                $crate::contract_attempt::run(&store).await;
+            }
+        }
+
+        #[$crate::tokio::test(crate = "::otpcore_testkit::tokio")]
+        async fn totp_store_operations() {
+            let (store, _keep_alive) = $make.await;
+            $crate::counting::totp_store_operations(store, $one_trip).await;
         }
 
         #[$crate::tokio::test(crate = "::otpcore_testkit::tokio")]

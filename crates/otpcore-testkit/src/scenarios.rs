@@ -24,7 +24,7 @@ fn code_at(at: u64) -> String {
 
 /// A six-digit code that is none of the codes of `steps` (so a "wrong" code
 /// cannot match by chance).
-fn wrong_code(steps: std::ops::RangeInclusive<u64>) -> String {
+pub fn wrong_code(steps: std::ops::RangeInclusive<u64>) -> String {
     let t = totp();
     let used: Vec<String> = steps.map(|s| t.generate_step(s).to_string()).collect();
     (0..)

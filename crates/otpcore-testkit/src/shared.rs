@@ -5,7 +5,9 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use otpcore_guard::store::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError};
+use otpcore_guard::store::{
+    Advance, Advanced, Candidates, CredentialId, Gate, State, Store, StoreError, Verdict,
+};
 use otpcore_guard::ThrottlePolicy;
 
 /// A [`Store`] that forwards every call to the store it shares.
@@ -25,6 +27,15 @@ impl<S: Store> Store for Shared<S> {
         policy: &ThrottlePolicy,
     ) -> impl Future<Output = Result<Gate, StoreError>> + Send {
         self.0.begin(credential, now, policy)
+    }
+
+    fn attempt(
+        &self,
+        credential: &CredentialId,
+        candidates: &Candidates,
+        policy: &ThrottlePolicy,
+    ) -> impl Future<Output = Result<Verdict, StoreError>> + Send {
+        self.0.attempt(credential, candidates, policy)
     }
 
     fn advance(

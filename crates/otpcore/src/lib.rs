@@ -36,6 +36,7 @@ mod resync;
 mod secret;
 mod steam;
 mod steam_code;
+mod step_matches;
 mod step_window;
 mod totp;
 mod truncate;

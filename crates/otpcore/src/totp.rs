@@ -170,6 +170,27 @@ impl Totp {
         self.verify_step_in(self.format(), input, centre, window, last_used)
     }
 
+    /// Which of the `out.len()` steps from `first` on `input` is the code of:
+    /// `out[i]` becomes `b'1'` for step `first + i`, `b'0'` otherwise (and for
+    /// steps past `u64::MAX`, which do not exist). For a verifier that cannot
+    /// choose the window yet: `otpcore-guard` sends these bytes to its store,
+    /// which picks the window by the state it holds, in the same operation
+    /// that records the step.
+    ///
+    /// # Errors
+    /// [`VerifyError::Malformed`] for input that is not a code of this TOTP.
+    ///
+    /// # Security
+    /// Constant time in the secret and the code, like [`Totp::verify_step`]:
+    /// every step is computed and compared with `subtle`, and each byte is
+    /// written as `b'0' + hit`, without a branch. The work grows with
+    /// `out.len()`: bound it as you would a window. The bytes tell whoever
+    /// reads them which steps `input` matched (what a store learns anyway
+    /// from the step it records), never the code.
+    pub fn match_steps(&self, input: &str, first: u64, out: &mut [u8]) -> Result<(), VerifyError> {
+        crate::step_matches::match_run(&self.mac, self.format(), input, first, out)
+    }
+
     /// [`Totp::verify_step`] for codes written in `format`, whatever
     /// `config.digits` says: [`Steam`](crate::Steam) checks its codes here.
     pub(crate) fn verify_step_in(
@@ -297,5 +318,27 @@ mod tests {
             t.verify_at(&code, 997 * 30 + 29, Window::symmetric(3), None),
             Ok(m)
         );
+    }
+
+    #[test]
+    fn match_steps_marks_exactly_the_steps_verify_step_accepts() {
+        let t = Totp::new(
+            &Secret::from_bytes(b"12345678901234567890").unwrap(),
+            TotpConfig::default(),
+        );
+        let code = t.generate_step(1000).to_string();
+        // 40 steps: more than one run of lanes, and a partial last run.
+        let mut out = [0u8; 40];
+        t.match_steps(&code, 980, &mut out).unwrap();
+        for (i, bit) in (980u64..).zip(out) {
+            let single = t.verify_step(&code, i, Window::exact(), None).is_ok();
+            assert_eq!(bit, if single { b'1' } else { b'0' }, "step {i}");
+        }
+        assert_eq!(out[20], b'1');
+        // Steps past u64::MAX do not exist.
+        let mut end = [b'x'; 5];
+        t.match_steps(&code, u64::MAX - 1, &mut end).unwrap();
+        assert!(end[2..].iter().all(|b| *b == b'0'), "{end:?}");
+        assert!(t.match_steps("12a456", 0, &mut out).is_err());
     }
 }

@@ -1,10 +1,14 @@
 //! The store-free middle of every verification: the checks on the input
-//! alone, and the decision to run on the state that `begin` returns. The
+//! alone, and the decision to run on the state that `begin` returns (HOTP) or
+//! the candidates to offer the store in one operation (TOTP). The
 //! verification of `machine.rs` runs the decision; the drivers that pump it
 //! (`Guard::run` over any [`Store`](crate::store::Store), `Guard::run_locked`
 //! over an in-memory entry held under its lock) never look inside.
 
-use crate::store::{Advance, State};
+use crate::store::{Advance, Candidates, State};
+use alloc::boxed::Box;
+use alloc::vec;
+
 use otpcore::{Code, Digits, Hotp, Match, Totp, VerifyError, Window};
 
 use super::config::GuardConfig;
@@ -15,34 +19,111 @@ use super::outcome::Outcome;
 pub(super) type Decision = Result<(Match, Advance), VerifyError>;
 
 /// Checks on the input alone, before the store is touched (malformed input and
-/// a time before `t0` do not count as failures), then the verification to run
-/// on the state that `begin` returns.
-pub(super) fn totp<'a>(
+/// a time before `t0` do not count as failures), then the candidates to offer
+/// the store: the match bit of every step that any recorded drift could put in
+/// the window (`expected ± (max_drift + window)`), computed in constant time by
+/// [`Totp::match_steps`]. The store, or [`Candidates::decide`] on `begin`'s
+/// state, centres the window on the recorded drift.
+pub(super) fn totp(
+    config: &GuardConfig,
+    totp: &Totp,
+    input: &str,
+    at: u64,
+) -> Result<Candidates, Outcome> {
+    let expected = parse_totp(totp, input, at)?;
+    let span = config.max_drift;
+    Candidates::new(
+        at,
+        expected,
+        config.max_drift,
+        config.totp_window,
+        matches(config, totp, input, expected, span)?.1,
+        expiry_of(config, totp, expected.saturating_sub(reach(config, span))),
+        totp.config().period.get(),
+    )
+    .map_err(|_| Outcome::Rejected(VerifyError::WindowTooLarge))
+}
+
+/// As [`totp`], for a verifier that holds the state under a lock
+/// (`Guard::run_locked`): the decision of [`Candidates::decide`] over the
+/// window of the state's drift only, so only that window's codes are computed.
+pub(super) fn totp_locked<'a>(
     config: &'a GuardConfig,
     totp: &'a Totp,
     input: &'a str,
     at: u64,
 ) -> Result<impl FnOnce(State) -> Decision + 'a, Outcome> {
-    Code::parse(input, totp.config().digits).map_err(|e| Outcome::Rejected(e.into()))?;
-    let expected = totp.step_at(at).map_err(|e| Outcome::Rejected(e.into()))?;
+    let expected = parse_totp(totp, input, at)?;
     Ok(move |state: State| {
-        let max = i64::try_from(config.max_drift).unwrap_or(i64::MAX);
-        let drift = state.drift.clamp(max.saturating_neg(), max);
-        let centre = expected.saturating_add_signed(drift);
-        let window = config.totp_window;
-        let found = totp.verify_step(input, centre, window, state.last_step)?;
-        let m = Match {
-            step: found.step,
-            offset: signed_diff(found.step, expected),
-        };
-        Ok((m, totp_advance(config, totp, m, at)))
+        let centre = expected.saturating_add_signed(clamp(config, state.drift));
+        let (first, bits) =
+            matches(config, totp, input, centre, 0).map_err(|_| VerifyError::WindowTooLarge)?;
+        let candidates = Candidates::within(
+            at,
+            expected,
+            config.max_drift,
+            config.totp_window,
+            (first, bits),
+            expiry_of(config, totp, first),
+            totp.config().period.get(),
+        );
+        candidates.decide(&state)
     })
+}
+
+fn parse_totp(totp: &Totp, input: &str, at: u64) -> Result<u64, Outcome> {
+    Code::parse(input, totp.config().digits).map_err(|e| Outcome::Rejected(e.into()))?;
+    totp.step_at(at).map_err(|e| Outcome::Rejected(e.into()))
+}
+
+/// `drift` clamped to `±max_drift`.
+fn clamp(config: &GuardConfig, drift: i64) -> i64 {
+    let max = i64::try_from(config.max_drift).unwrap_or(i64::MAX);
+    drift.clamp(max.saturating_neg(), max)
+}
+
+/// How far behind `centre` the candidates reach with `span` drift either way.
+fn reach(config: &GuardConfig, span: u64) -> u64 {
+    span.saturating_add(config.totp_window.behind)
+}
+
+/// The first candidate step and the match bits of `centre ± (span + window)`,
+/// in constant time. At most `2 · MAX_DRIFT + MAX_SPAN + 1` steps
+/// (`GuardConfig::validate`).
+fn matches(
+    config: &GuardConfig,
+    totp: &Totp,
+    input: &str,
+    centre: u64,
+    span: u64,
+) -> Result<(u64, Box<[u8]>), Outcome> {
+    let first = centre.saturating_sub(reach(config, span));
+    let last = centre.saturating_add(span.saturating_add(config.totp_window.ahead));
+    let count = usize::try_from(last.abs_diff(first))
+        .ok()
+        .and_then(|n| n.checked_add(1))
+        .ok_or(Outcome::Rejected(VerifyError::WindowTooLarge))?;
+    let mut bits = vec![b'0'; count].into_boxed_slice();
+    totp.match_steps(input, first, &mut bits)
+        .map_err(Outcome::Rejected)?;
+    Ok((first, bits))
+}
+
+/// The expiry of step `first`'s record: once the server's step passes `step +
+/// max_drift + behind`, no window can reach it again; one more step of margin
+/// covers servers whose clocks differ by up to one period.
+fn expiry_of(config: &GuardConfig, totp: &Totp, first: u64) -> Option<u64> {
+    first
+        .checked_add(reach(config, config.max_drift))
+        .and_then(|s| s.checked_add(2))
+        .and_then(|s| totp.step_start(s))
 }
 
 /// As [`totp`], for [`Guard::resync_totp`](super::Guard::resync_totp): two
 /// consecutive codes within `±min(totp_resync_window, max_drift)` steps of the
 /// server's own step (not the recorded drift: the point is to find a clock the
-/// drift lost track of). A match records its offset as the new drift.
+/// drift lost track of). A match records its offset as the new drift. A resync
+/// is rare, so it takes the two-trip path (`begin`, then `advance`).
 pub(super) fn totp_resync<'a>(
     config: &'a GuardConfig,
     totp: &'a Totp,
@@ -55,28 +136,15 @@ pub(super) fn totp_resync<'a>(
         let reach = config.totp_resync_window.min(config.max_drift);
         let window = Window::symmetric(reach);
         let m = totp.verify_consecutive(first, second, expected, window, state.last_step)?;
-        Ok((m, totp_advance(config, totp, m, at)))
+        let advance = Advance {
+            step: m.step,
+            drift: clamp(config, m.offset),
+            now: at,
+            // A resync reaches at most `max_drift` behind, as the drift does.
+            expires_at: expiry_of(config, totp, m.step),
+        };
+        Ok((m, advance))
     })
-}
-
-/// The record of a TOTP match `m` (offset from the server's step): its step,
-/// its offset as the drift (clamped to `max_drift`), and when it may expire.
-fn totp_advance(config: &GuardConfig, totp: &Totp, m: Match, at: u64) -> Advance {
-    let max = i64::try_from(config.max_drift).unwrap_or(i64::MAX);
-    // Once the server's step passes `step + max_drift + behind`, no window can
-    // reach `step` again (a resync reaches at most `max_drift` behind); one more
-    // step of margin covers servers whose clocks differ by up to one period.
-    let last_reachable = m
-        .step
-        .saturating_add(config.max_drift)
-        .saturating_add(config.totp_window.behind)
-        .saturating_add(2);
-    Advance {
-        step: m.step,
-        drift: m.offset.clamp(max.saturating_neg(), max),
-        now: at,
-        expires_at: totp.step_start(last_reachable),
-    }
 }
 
 /// As [`totp`], for [`Guard::verify_hotp`](super::Guard::verify_hotp).
@@ -137,16 +205,5 @@ fn hotp_advance(m: Match, at: u64) -> Advance {
         drift: 0,
         now: at,
         expires_at: None,
-    }
-}
-
-/// `a - b` as `i64`, saturating (the steps of one window are at most
-/// `MAX_SPAN + MAX_DRIFT` apart, so it never saturates in practice).
-fn signed_diff(a: u64, b: u64) -> i64 {
-    let d = i64::try_from(a.abs_diff(b)).unwrap_or(i64::MAX);
-    if a >= b {
-        d
-    } else {
-        d.saturating_neg()
     }
 }

@@ -9,30 +9,48 @@
 //! | phase | event | action (next phase) |
 //! |---|---|---|
 //! | `start` | input check `Err(o)` / `Ok(d)` | `Finish(o)` / `Begin` (`AwaitBegin(d)`) |
+//! | `offer` | input check `Err(o)` / `Ok(c)` | `Finish(o)` / `Attempt(c)` (`AwaitAttempt`) |
+//! | `AwaitAttempt` | `Attempted(c, Ok(Accepted { step }))`, `c` marks `step` / does not | `Finish(Accepted(m))` / `Finish(StoreUnavailable(InvalidData))` |
+//! | `AwaitAttempt` | `Attempted(_, Ok(Replayed / Mismatch / Throttled { r }))` | `Finish(Replayed / Rejected(Mismatch) / Throttled { r })` |
+//! | `AwaitAttempt` | `Attempted(c, Ok(Unsupported))` / `Attempted(_, Err(e))` | `Begin` (`AwaitBegin(c)`) / `Finish(StoreUnavailable(e))` |
 //! | `AwaitBegin(d)` | `Begun(Ok(Open(s)))` | `d(s)`: `Ok((m, a))` → `Advance(a)` (`AwaitAdvance(m)`); `Err(Replayed)` → `Refund` (`AwaitRefund`); `Err(e)` → `Finish(Rejected(e))` |
 //! | `AwaitBegin(d)` | `Begun(Ok(Throttled { r }))` / `Begun(Err(e))` | `Finish(Throttled { r })` (`r` seconds) / `Finish(StoreUnavailable(e))` |
 //! | `AwaitAdvance(m)` | `Advanced(Ok(Won))` / `Ok(Lost)` / `Err(e)` | `Finish(Accepted(m))` / `Refund` (`AwaitRefund`) / `Finish(StoreUnavailable(e))` |
 //! | `AwaitRefund` | `Refunded(Ok(()))` / `Refunded(Err(e))` | `Finish(Replayed)` / `Finish(StoreUnavailable(e))` |
 //! | any other pair, `Finished` included | | `Finish(StoreUnavailable(InvalidData))` |
 //!
+//! TOTP verifications are offered (`offer`): one store operation
+//! ([`Store::attempt`](crate::store::Store::attempt)) decides them, unless the
+//! store answers `Unsupported`, and then the same decision
+//! ([`Candidates::decide`]) runs on `begin`'s state. HOTP counters cannot be
+//! offered (the candidates depend on a stored counter that may be anywhere in
+//! `u64`), so they `start` with `begin`.
+//!
 //! Every `Finish` leaves the machine `Finished`.
 //!
 //! # Security
 //! Fails closed: a store error, and any event the phase does not expect (a
 //! driver bug), finishes with [`Outcome::StoreUnavailable`]; nothing here
-//! panics. Only `Advanced(Ok(Won))` in `AwaitAdvance` accepts.
+//! panics. Only `Advanced(Ok(Won))` in `AwaitAdvance`, and in `AwaitAttempt`
+//! an `Accepted` step whose match bit the guard set itself, accept.
 
 use core::mem;
 use core::time::Duration;
 
 use super::check::Decision;
 use super::outcome::Outcome;
-use crate::store::{Advance, Advanced, Gate, State, StoreError, StoreErrorKind};
+use crate::store::{
+    Advance, Advanced, Candidates, Gate, State, StoreError, StoreErrorKind, Verdict,
+};
 use otpcore::{Match, VerifyError};
 
 /// The driver's next move.
 #[derive(Debug)]
 pub(crate) enum Action {
+    /// Call [`Store::attempt`](crate::store::Store::attempt) with these
+    /// candidates and the guard's throttle policy; answer with
+    /// [`Event::Attempted`], handing the candidates back.
+    Attempt(Candidates),
     /// Call [`Store::begin`](crate::store::Store::begin) at `now` with the
     /// guard's throttle policy; answer with [`Event::Begun`].
     Begin { now: u64 },
@@ -49,6 +67,7 @@ pub(crate) enum Action {
 /// The store's answer to the last [`Action`].
 #[derive(Debug)]
 pub(crate) enum Event {
+    Attempted(Candidates, Result<Verdict, StoreError>),
     Begun(Result<Gate, StoreError>),
     Advanced(Result<Advanced, StoreError>),
     Refunded(Result<(), StoreError>),
@@ -61,8 +80,10 @@ pub(crate) struct Verification<D> {
 }
 
 enum Phase<D> {
+    /// The one-operation verification was asked for.
+    AwaitAttempt,
     /// `begin` was asked for; the decision waits for its state.
-    AwaitBegin(D),
+    AwaitBegin(Decider<D>),
     /// The code matched; the compare-and-set of its step was asked for.
     AwaitAdvance(Match),
     /// The code was right but used; the refund of its failure was asked for.
@@ -71,13 +92,48 @@ enum Phase<D> {
     Finished,
 }
 
+/// What decides once `begin` has answered: the input checks' closure, or
+/// offered candidates that the store could not decide itself.
+enum Decider<D> {
+    Check(D),
+    Offered(Candidates),
+}
+
+impl<D: FnOnce(State) -> Decision> Decider<D> {
+    fn decide(self, state: State) -> Decision {
+        match self {
+            Decider::Check(decide) => decide(state),
+            Decider::Offered(candidates) => candidates.decide(&state),
+        }
+    }
+}
+
+/// The decision type of an offered verification, which never runs a closure.
+pub(crate) type Offered = fn(State) -> Decision;
+
+impl Verification<Offered> {
+    /// Starts a verification whose input checks gave `check`: input errors
+    /// finish at once, before the store is touched; otherwise the first move
+    /// is the one-operation `attempt` of the candidates.
+    pub(crate) fn offer(check: Result<Candidates, Outcome>) -> (Self, Action) {
+        let (phase, action) = match check {
+            Ok(candidates) => (Phase::AwaitAttempt, Action::Attempt(candidates)),
+            Err(outcome) => finish(outcome),
+        };
+        (Verification { phase }, action)
+    }
+}
+
 impl<D: FnOnce(State) -> Decision> Verification<D> {
     /// Starts a verification whose input checks gave `check`: input errors
     /// finish at once, before the store is touched; otherwise the first move
     /// is `begin` at `now`.
     pub(crate) fn start(check: Result<D, Outcome>, now: u64) -> (Self, Action) {
         let (phase, action) = match check {
-            Ok(decide) => (Phase::AwaitBegin(decide), Action::Begin { now }),
+            Ok(decide) => (
+                Phase::AwaitBegin(Decider::Check(decide)),
+                Action::Begin { now },
+            ),
             Err(outcome) => finish(outcome),
         };
         (Verification { phase }, action)
@@ -86,8 +142,11 @@ impl<D: FnOnce(State) -> Decision> Verification<D> {
     /// The next move, given the store's answer to the last one.
     pub(crate) fn on(&mut self, event: Event) -> Action {
         let (phase, action) = match (mem::replace(&mut self.phase, Phase::Finished), event) {
+            (Phase::AwaitAttempt, Event::Attempted(candidates, verdict)) => {
+                attempted(candidates, verdict)
+            }
             (Phase::AwaitBegin(decide), Event::Begun(begun)) => match opened(begun) {
-                Ok(state) => settle(decide(state)),
+                Ok(state) => settle(decide.decide(state)),
                 Err(outcome) => finish(outcome),
             },
             (Phase::AwaitAdvance(m), Event::Advanced(advanced)) => match won(m, advanced) {
@@ -107,6 +166,35 @@ impl<D: FnOnce(State) -> Decision> Verification<D> {
 
 fn finish<D>(outcome: Outcome) -> (Phase<D>, Action) {
     (Phase::Finished, Action::Finish(outcome))
+}
+
+/// The store's verdict on offered candidates. An accepted step is checked
+/// against the guard's own match bits: a store that reports a step the input
+/// does not match is faulty, and nothing is accepted.
+fn attempted<D>(
+    candidates: Candidates,
+    verdict: Result<Verdict, StoreError>,
+) -> (Phase<D>, Action) {
+    let outcome = match verdict {
+        Ok(Verdict::Accepted { step }) if candidates.marks(step) => {
+            Outcome::Accepted(candidates.matched(step))
+        }
+        Ok(Verdict::Replayed) => Outcome::Replayed,
+        Ok(Verdict::Mismatch) => Outcome::Rejected(VerifyError::Mismatch),
+        Ok(Verdict::Throttled { retry_after }) => Outcome::Throttled {
+            retry_after: retry_after.map(Duration::from_secs),
+        },
+        Ok(Verdict::Unsupported) => {
+            let now = candidates.now();
+            return (
+                Phase::AwaitBegin(Decider::Offered(candidates)),
+                Action::Begin { now },
+            );
+        }
+        Ok(_) => Outcome::StoreUnavailable(StoreError::kind_only(StoreErrorKind::InvalidData)),
+        Err(e) => Outcome::StoreUnavailable(e),
+    };
+    finish(outcome)
 }
 
 fn refund<D>() -> (Phase<D>, Action) {

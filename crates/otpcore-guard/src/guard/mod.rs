@@ -4,6 +4,7 @@
 mod check;
 mod config;
 mod machine;
+mod observe;
 mod outcome;
 mod sync_driver;
 
@@ -95,8 +96,9 @@ impl<S: Store> Guard<S> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.run(credential, at, check::totp(&self.config, totp, input, at))
-            .await
+        let check = check::totp(&self.config, totp, input, at);
+        let run = self.run(credential, Verification::offer(check));
+        observe::verification("totp", run).await
     }
 
     /// Verifies an HOTP `input` for `credential`: tries the counter after the
@@ -121,8 +123,9 @@ impl<S: Store> Guard<S> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.run(credential, at, check::hotp(&self.config, hotp, input, at))
-            .await
+        let check = check::hotp(&self.config, hotp, input, at);
+        let run = self.run(credential, Verification::start(check, at));
+        observe::verification("hotp", run).await
     }
 
     /// RFC 4226 §7.4 resynchronisation: accepts two consecutive codes `first`,
@@ -141,7 +144,8 @@ impl<S: Store> Guard<S> {
         at: u64,
     ) -> Outcome {
         let check = check::resync(&self.config, hotp, [first, second], at);
-        self.run(credential, at, check).await
+        let run = self.run(credential, Verification::start(check, at));
+        observe::verification("hotp_resync", run).await
     }
 
     /// RFC 6238 §6 resynchronisation, for a device whose clock is too far off
@@ -171,7 +175,8 @@ impl<S: Store> Guard<S> {
         at: u64,
     ) -> Outcome {
         let check = check::totp_resync(&self.config, totp, [first, second], at);
-        self.run(credential, at, check).await
+        let run = self.run(credential, Verification::start(check, at));
+        observe::verification("totp_resync", run).await
     }
 
     /// Lifts back-off and lockout for `credential` (for example after the user
@@ -201,25 +206,31 @@ impl<S: Store> Guard<S> {
     }
 
     /// The async driver: pumps the verification of `machine.rs`, one store
-    /// operation per action (`begin`, then the compare-and-set or the refund);
-    /// it decides nothing itself.
+    /// operation per action (`attempt`; or `begin`, then the compare-and-set or
+    /// the refund); it decides nothing itself.
     async fn run(
         &self,
         credential: &CredentialId,
-        at: u64,
-        check: Result<impl FnOnce(State) -> Decision, Outcome>,
+        (mut verification, mut action): (Verification<impl FnOnce(State) -> Decision>, Action),
     ) -> Outcome {
         let store = &self.store;
-        let (mut verification, mut action) = Verification::start(check, at);
+        let policy = &self.config.throttle;
         loop {
             let event = match action {
-                Action::Begin { now } => {
-                    Event::Begun(store.begin(credential, now, &self.config.throttle).await)
+                Action::Attempt(candidates) => {
+                    let call = store.attempt(credential, &candidates, policy);
+                    let verdict = observe::store_call("attempt", call).await;
+                    Event::Attempted(candidates, verdict)
                 }
+                Action::Begin { now } => Event::Begun(store.begin(credential, now, policy).await),
                 Action::Advance(advance) => {
-                    Event::Advanced(store.advance(credential, advance).await)
+                    let call = store.advance(credential, advance);
+                    Event::Advanced(observe::store_call("advance", call).await)
                 }
-                Action::Refund => Event::Refunded(store.refund(credential).await),
+                Action::Refund => {
+                    let call = store.refund(credential);
+                    Event::Refunded(observe::store_call("refund", call).await)
+                }
                 Action::Finish(outcome) => return outcome,
             };
             action = verification.on(event);

@@ -6,12 +6,12 @@
 //! store operation (the async methods, shared with every [`Store`](crate::store::Store),
 //! take up to three), and no future. Both drivers pump the same verification
 //! (`machine.rs`) and apply the same entry operations (`Entry::{begin, advance,
-//! refund}`, which `MemoryStore`'s `Store` methods call too) under the same shard
+//! refund, attempt}`, which `MemoryStore`'s `Store` methods call too) under the same shard
 //! locks, so they decide alike and can be mixed on one store.
 
 use super::check::{self, Decision};
 use super::machine::{Action, Event, Verification};
-use super::{Guard, Outcome};
+use super::{observe, Guard, Outcome};
 use crate::store::{CredentialId, Entry, MemoryStore, State, StoreError};
 use otpcore::{Hotp, Totp};
 
@@ -24,7 +24,11 @@ impl Guard<MemoryStore> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.run_locked(credential, at, check::totp(self.config(), totp, input, at))
+        // Under the lock the state is known first: only its window's codes are
+        // computed, and `Candidates::decide` runs on them.
+        let check = check::totp_locked(self.config(), totp, input, at);
+        let run = || self.run_locked(credential, at, Verification::start(check, at));
+        observe::verification_blocking("totp", run)
     }
 
     /// [`Guard::verify_hotp`] without an async runtime.
@@ -35,7 +39,9 @@ impl Guard<MemoryStore> {
         input: &str,
         at: u64,
     ) -> Outcome {
-        self.run_locked(credential, at, check::hotp(self.config(), hotp, input, at))
+        let check = check::hotp(self.config(), hotp, input, at);
+        let run = || self.run_locked(credential, at, Verification::start(check, at));
+        observe::verification_blocking("hotp", run)
     }
 
     /// [`Guard::resync_hotp`] without an async runtime.
@@ -48,7 +54,8 @@ impl Guard<MemoryStore> {
         at: u64,
     ) -> Outcome {
         let check = check::resync(self.config(), hotp, [first, second], at);
-        self.run_locked(credential, at, check)
+        let run = || self.run_locked(credential, at, Verification::start(check, at));
+        observe::verification_blocking("hotp_resync", run)
     }
 
     /// [`Guard::resync_totp`] without an async runtime.
@@ -61,7 +68,8 @@ impl Guard<MemoryStore> {
         at: u64,
     ) -> Outcome {
         let check = check::totp_resync(self.config(), totp, [first, second], at);
-        self.run_locked(credential, at, check)
+        let run = || self.run_locked(credential, at, Verification::start(check, at));
+        observe::verification_blocking("totp_resync", run)
     }
 
     /// [`Guard::reset`] without an async runtime.
@@ -96,15 +104,18 @@ impl Guard<MemoryStore> {
         &self,
         credential: &CredentialId,
         at: u64,
-        check: Result<impl FnOnce(State) -> Decision, Outcome>,
+        (mut verification, mut action): (Verification<impl FnOnce(State) -> Decision>, Action),
     ) -> Outcome {
-        let (mut verification, mut action) = Verification::start(check, at);
         if let Action::Finish(outcome) = action {
             return outcome;
         }
         let policy = &self.config().throttle;
         let pump = |entry: &mut Entry| loop {
             action = verification.on(match action {
+                Action::Attempt(candidates) => {
+                    let verdict = entry.attempt(&candidates, policy);
+                    Event::Attempted(candidates, Ok(verdict))
+                }
                 Action::Begin { now } => Event::Begun(Ok(entry.begin(now, policy))),
                 Action::Advance(advance) => Event::Advanced(Ok(entry.advance(&advance))),
                 Action::Refund => {

@@ -1,8 +1,9 @@
 //! One credential's state in a [`MemoryStore`](super::MemoryStore), and the
 //! [`Store`](super::Store) operations on it.
 
-use super::{Advance, Advanced, Gate, State};
+use super::{Advance, Advanced, Candidates, Gate, State, Verdict};
 use crate::ThrottlePolicy;
+use otpcore::VerifyError;
 
 /// One credential's state. Its operations are the [`Store`](super::Store)
 /// contract's, applied by whoever holds the shard's lock:
@@ -42,6 +43,31 @@ impl Entry {
             Advanced::Won
         } else {
             Advanced::Lost
+        }
+    }
+
+    /// [`Store::attempt`](super::Store::attempt): `begin`, the decision of
+    /// [`Candidates::decide`] on the state it opened, and `advance` or
+    /// `refund` — the same operations as the two-trip path, applied at once.
+    pub(crate) fn attempt(&mut self, candidates: &Candidates, policy: &ThrottlePolicy) -> Verdict {
+        let state = match self.begin(candidates.now(), policy) {
+            Gate::Open(state) => state,
+            Gate::Throttled { retry_after } => return Verdict::Throttled { retry_after },
+        };
+        match candidates.decide(&state) {
+            Ok((m, advance)) => match self.advance(&advance) {
+                Advanced::Won => Verdict::Accepted { step: m.step },
+                // Cannot happen under the lock (`decide` saw the same state).
+                Advanced::Lost => {
+                    self.refund();
+                    Verdict::Replayed
+                }
+            },
+            Err(VerifyError::Replayed) => {
+                self.refund();
+                Verdict::Replayed
+            }
+            Err(_) => Verdict::Mismatch,
         }
     }
 

@@ -10,7 +10,10 @@ use hashbrown::HashTable;
 
 use super::clock::{sweep_bound, Clock};
 use super::entry::Entry;
-use super::{Advance, Advanced, CredentialId, Gate, State, Store, StoreError, StoreErrorKind};
+use super::{
+    Advance, Advanced, Candidates, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
+    Verdict,
+};
 use crate::ThrottlePolicy;
 
 /// An in-process [`Store`]: for a single server, tests, and the language bindings.
@@ -318,6 +321,16 @@ impl Store for MemoryStore {
         policy: &ThrottlePolicy,
     ) -> impl Future<Output = Result<Gate, StoreError>> + Send {
         ready(self.with_entry(credential, now, |e| e.begin(now, policy)))
+    }
+
+    fn attempt(
+        &self,
+        credential: &CredentialId,
+        candidates: &Candidates,
+        policy: &ThrottlePolicy,
+    ) -> impl Future<Output = Result<Verdict, StoreError>> + Send {
+        let now = candidates.now();
+        ready(self.with_entry(credential, now, |e| e.attempt(candidates, policy)))
     }
 
     fn advance(

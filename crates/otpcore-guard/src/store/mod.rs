@@ -25,6 +25,7 @@
 //! `crates/otpcore-redis/tests/redis_store/keys.rs` and
 //! `crates/otpcore-postgres/tests/postgres_store/schema.rs`).
 
+mod candidates;
 mod clock;
 mod credential;
 mod entry;
@@ -35,6 +36,7 @@ use alloc::sync::Arc;
 use core::fmt;
 use core::future::Future;
 
+pub use candidates::{Candidates, CandidatesError, Verdict};
 pub use clock::EXPIRY_GRACE_SECS;
 pub use credential::{CredentialId, CredentialIdError};
 pub(crate) use entry::Entry;
@@ -120,6 +122,30 @@ pub trait Store: Send + Sync {
         now: u64,
         policy: &ThrottlePolicy,
     ) -> impl Future<Output = Result<Gate, StoreError>> + Send;
+
+    /// A whole TOTP verification as **one** atomic operation (one round trip):
+    /// the throttle check of [`Store::begin`]; then, on the state it read, the
+    /// decision of [`Candidates::decide`] (the drift-centred window over the
+    /// match bits, newest fresh match first); then its effect, as
+    /// [`Store::advance`] for [`Verdict::Accepted`] (step, drift, failures
+    /// reset), nothing for [`Verdict::Replayed`] (`begin` then `refund`), one
+    /// failure counted for [`Verdict::Mismatch`]. [`Verdict::Throttled`] changes
+    /// nothing and does not read the match bits.
+    ///
+    /// The default answers [`Verdict::Unsupported`] at once, without I/O: the
+    /// guard then makes the same decision itself over `begin`, `advance` and
+    /// `refund`, in two or three operations. A store that implements it must
+    /// decide exactly like [`Candidates::decide`]; the testkit's contract
+    /// checks it (`contract_attempt`).
+    fn attempt(
+        &self,
+        credential: &CredentialId,
+        candidates: &Candidates,
+        policy: &ThrottlePolicy,
+    ) -> impl Future<Output = Result<Verdict, StoreError>> + Send {
+        let _ = (credential, candidates, policy);
+        core::future::ready(Ok(Verdict::Unsupported))
+    }
 
     /// Compare-and-set: if no step is recorded or the recorded one is below
     /// `advance.step`, record `step` and `drift`, reset the failure count to 0

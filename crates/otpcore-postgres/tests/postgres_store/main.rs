@@ -5,8 +5,11 @@
 //! the schema, `purge_expired`, races over a pool and two processes, and faults.
 
 mod faults;
+mod pgbouncer;
 mod race;
+mod retries;
 mod schema;
+mod soak;
 
 use otpcore_postgres::PostgresStore;
 use otpcore_testkit::servers::PostgresServer;
@@ -16,6 +19,18 @@ otpcore_testkit::store_contract_tests!(async {
     let store = postgres_store(&server.conn_str(), 4).await;
     (store, server)
 });
+
+/// Entry point of the soak test's worker processes; does nothing unless
+/// started by it (see `otpcore_testkit::soak::run`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "helper process for the soak test"]
+async fn soak_worker() {
+    let Some((store, target, prefix, steps)) = otpcore_testkit::soak::worker_env() else {
+        return;
+    };
+    assert_eq!(store, "postgres", "unknown store {store}");
+    soak::worker(&target, &prefix, steps).await;
+}
 
 /// Entry point of the worker processes of the two-process races; does nothing
 /// unless started by one of them (see `otpcore_testkit::race::race_processes`).
@@ -33,6 +48,13 @@ async fn race_worker() {
 /// A PostgreSQL store over a pool of `connections`, migrated, failing fast
 /// while the server is down (2 s to connect, 5 s to wait for a connection).
 pub async fn postgres_store(conn_str: &str, connections: usize) -> PostgresStore {
+    let store = postgres_store_unmigrated(conn_str, connections);
+    store.migrate().await.unwrap();
+    store
+}
+
+/// As [`postgres_store`], without the migration.
+pub fn postgres_store_unmigrated(conn_str: &str, connections: usize) -> PostgresStore {
     use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
     use std::time::Duration;
     let mut config: tokio_postgres::Config = conn_str.parse().unwrap();
@@ -51,7 +73,5 @@ pub async fn postgres_store(conn_str: &str, connections: usize) -> PostgresStore
         .create_timeout(Some(Duration::from_secs(5)))
         .build()
         .unwrap();
-    let store = PostgresStore::new(pool);
-    store.migrate().await.unwrap();
-    store
+    PostgresStore::new(pool)
 }

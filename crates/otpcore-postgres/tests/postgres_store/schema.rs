@@ -12,10 +12,14 @@ async fn postgres_migration_is_idempotent_and_documented() {
     store.migrate().await.unwrap();
     store.migrate().await.unwrap();
     let readme = include_str!("../../README.md");
+    let table = include_str!("../../migrations/0001_otpcore_state.sql");
+    let function = include_str!("../../migrations/0002_otpcore_attempt.sql");
     assert!(
-        readme.contains(PostgresStore::MIGRATION.trim()),
+        readme.contains(table.trim()),
         "crates/otpcore-postgres/README.md must show migrations/0001_otpcore_state.sql verbatim"
     );
+    assert!(readme.contains("migrations/0002_otpcore_attempt.sql"));
+    assert_eq!(PostgresStore::MIGRATION, format!("{table}{function}"));
 }
 
 /// Expired TOTP rows without drift or failures are purged; HOTP counters,

@@ -4,22 +4,11 @@
 -- Returns {1, failures, last_step or '', drift} or {0, retry_after (-1 = locked out)}.
 local now = tonumber(ARGV[1])
 local n = tonumber(redis.call('HGET', KEYS[3], 'n') or '0')
-if n >= tonumber(ARGV[2]) then
-  return {0, -1}
-end
 local at = redis.call('HGET', KEYS[3], 'at')
-if at then
-  -- ThrottlePolicy::delay_after: 0 below free_failures, then base * 2^k capped at max.
-  -- Doubles are exact here: every operand and result stays below 2^53.
-  local free = tonumber(ARGV[3])
-  local delay = 0
-  if n >= free then
-    delay = math.min(tonumber(ARGV[4]) * 2 ^ (n - free), tonumber(ARGV[5]))
-  end
-  local ready = tonumber(at) + delay
-  if now < ready then
-    return {0, ready - now}
-  end
+local wait = refusal(now, n, at, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]),
+  tonumber(ARGV[5]))
+if wait then
+  return {0, wait}
 end
 redis.call('HSET', KEYS[3], 'n', n + 1, 'at', ARGV[1])
 return {1, n + 1, redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '0'}

@@ -33,9 +33,14 @@ async fn redis_script_flush_falls_back_to_eval() {
     let mut admin = client.get_multiplexed_async_connection().await.unwrap();
     let guard = Guard::new(RedisStore::new(admin.clone()), GuardConfig::default()).unwrap();
     let (t, c) = (totp(), cred("flush"));
-    let begin_sha = redis::Script::new(include_str!("../../src/lua/begin.lua"))
-        .get_hash()
-        .to_owned();
+    // A TOTP verification is one script: attempt.lua after the shared pieces.
+    let begin_sha = redis::Script::new(concat!(
+        include_str!("../../src/lua/throttle.lua"),
+        include_str!("../../src/lua/record.lua"),
+        include_str!("../../src/lua/attempt.lua")
+    ))
+    .get_hash()
+    .to_owned();
     let exists = |mut con: redis::aio::MultiplexedConnection, sha: String| async move {
         let v: Vec<bool> = redis::cmd("SCRIPT")
             .arg("EXISTS")

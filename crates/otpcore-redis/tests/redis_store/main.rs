@@ -4,9 +4,11 @@
 //! (`otpcore_testkit::store_contract_tests!`), then what is Redis's own: key
 //! names and TTLs, races over several connections and processes, and faults.
 
+mod cluster;
 mod faults;
 mod keys;
 mod race;
+mod soak;
 
 use otpcore_redis::RedisStore;
 use otpcore_testkit::servers::RedisServer;
@@ -16,6 +18,22 @@ otpcore_testkit::store_contract_tests!(async {
     let store = RedisStore::new(redis_connection(&server.url()).await);
     (store, server)
 });
+
+/// Entry point of the soak test's worker processes; does nothing unless
+/// started by it (see `otpcore_testkit::soak::run`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "helper process for the soak test"]
+async fn soak_worker() {
+    let Some((store, target, prefix, steps)) = otpcore_testkit::soak::worker_env() else {
+        return;
+    };
+    let wait = match store.as_str() {
+        "redis-cluster" => false,
+        "redis-cluster-wait" => true,
+        other => panic!("unknown store {other}"),
+    };
+    soak::worker(&target, &prefix, steps, wait).await;
+}
 
 /// Entry point of the worker processes of the two-process races; does nothing
 /// unless started by one of them (see `otpcore_testkit::race::race_processes`).

@@ -15,11 +15,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+mod pgbouncer;
 mod postgres;
 mod redis;
+mod redis_cluster;
 
+pub use pgbouncer::PgBouncer;
 pub use postgres::PostgresServer;
 pub use redis::RedisServer;
+pub use redis_cluster::RedisCluster;
 
 const INSTALL_HINT: &str =
     "install it with `scripts/install-deps.sh` (Debian: apt-get install redis-server postgresql)";

@@ -99,6 +99,16 @@ impl PostgresServer {
         cmd
     }
 
+    /// The loopback port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The directory of the server binaries (`pgbench` is there too).
+    pub fn bindir(&self) -> &std::path::Path {
+        &self.bindir
+    }
+
     /// A libpq-style connection string.
     pub fn conn_str(&self) -> String {
         format!("host=127.0.0.1 port={} user=otp dbname=postgres", self.port)

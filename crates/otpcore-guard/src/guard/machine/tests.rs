@@ -4,7 +4,7 @@
 
 use super::*;
 use alloc::boxed::Box;
-use otpcore::TimeError;
+use otpcore::{TimeError, Window};
 
 type Decide = Box<dyn FnOnce(State) -> Decision>;
 
@@ -26,6 +26,7 @@ const ADVANCE: Advance = Advance {
 /// store error is compared by its kind).
 #[derive(Debug, PartialEq)]
 enum Next {
+    Attempt,
     Begin(u64),
     Advance(Advance),
     Refund,
@@ -38,6 +39,7 @@ enum Next {
 
 fn next(action: Action) -> Next {
     match action {
+        Action::Attempt(_) => Next::Attempt,
         Action::Begin { now } => Next::Begin(now),
         Action::Advance(a) => Next::Advance(a),
         Action::Refund => Next::Refund,
@@ -52,6 +54,7 @@ fn next(action: Action) -> Next {
 /// A phase, comparably (the decision inside `AwaitBegin` is a closure).
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum At {
+    Attempt,
     Begin,
     Advance(Match),
     Refund,
@@ -60,6 +63,7 @@ enum At {
 
 fn at<D>(phase: &Phase<D>) -> At {
     match phase {
+        Phase::AwaitAttempt => At::Attempt,
         Phase::AwaitBegin(_) => At::Begin,
         Phase::AwaitAdvance(m) => At::Advance(*m),
         Phase::AwaitRefund => At::Refund,
@@ -80,13 +84,13 @@ enum From {
 
 fn machine(from: From) -> Verification<Decide> {
     let phase: Phase<Decide> = match from {
-        From::Begin(decision) => Phase::AwaitBegin(Box::new(move |state| {
+        From::Begin(decision) => Phase::AwaitBegin(Decider::Check(Box::new(move |state| {
             assert_eq!(state, STATE, "the decision runs on begin's state");
             decision
-        })),
-        From::BeginUndecided => Phase::AwaitBegin(Box::new(|_| {
+        }))),
+        From::BeginUndecided => Phase::AwaitBegin(Decider::Check(Box::new(|_| {
             panic!("decided although begin did not open the gate")
-        })),
+        }))),
         From::Advance => Phase::AwaitAdvance(MATCHED),
         From::Refund => Phase::AwaitRefund,
         From::Finished => Phase::Finished,
@@ -218,4 +222,78 @@ fn only_an_open_gate_then_a_won_race_accepts() {
             finished |= at(&m.phase) == At::Finished;
         }
     }
+}
+
+/// Candidates around step 100 (max drift 1, window ±1: steps 98..=102) with
+/// the input matching step 101 only.
+fn offered() -> Candidates {
+    let bits = b"00010".to_vec().into_boxed_slice();
+    Candidates::new(3_000, 100, 1, Window::default(), bits, Some(9_000), 30).unwrap()
+}
+
+/// The `AwaitAttempt` rows: the store's verdict, checked against the bits.
+#[test]
+fn every_row_of_the_attempt_table() {
+    use StoreErrorKind::Unavailable;
+    let verdict = |v: Verdict| Event::Attempted(offered(), Ok(v));
+    let m101 = Match {
+        step: 101,
+        offset: 1,
+    };
+    #[rustfmt::skip]
+    let rows: [(&str, Event, Next, At); 10] = [
+        ("accepted", verdict(Verdict::Accepted { step: 101 }), Next::Accepted(m101), At::Finished),
+        ("accepted, unmarked step", verdict(Verdict::Accepted { step: 100 }), INVALID, At::Finished),
+        ("accepted, outside", verdict(Verdict::Accepted { step: 103 }), INVALID, At::Finished),
+        ("replayed", verdict(Verdict::Replayed), Next::Replayed, At::Finished),
+        ("mismatch", verdict(Verdict::Mismatch), Next::Rejected(VerifyError::Mismatch), At::Finished),
+        ("throttled", verdict(Verdict::Throttled { retry_after: Some(30) }),
+            Next::Throttled(Some(Duration::from_secs(30))), At::Finished),
+        ("unsupported", verdict(Verdict::Unsupported), Next::Begin(3_000), At::Begin),
+        ("failed", Event::Attempted(offered(), Err(err(Unavailable))), Next::Unavailable(Unavailable),
+            At::Finished),
+        ("attempt, begun", Event::Begun(Ok(Gate::Open(STATE))), INVALID, At::Finished),
+        ("attempt, advanced", Event::Advanced(Ok(Advanced::Won)), INVALID, At::Finished),
+    ];
+    for (row, event, want, then) in rows {
+        let (mut m, action) = Verification::offer(Ok(offered()));
+        assert_eq!(next(action), Next::Attempt, "{row}");
+        assert_eq!(next(m.on(event)), want, "{row}: action");
+        assert_eq!(at(&m.phase), then, "{row}: next phase");
+    }
+    let (m, action) = Verification::offer(Err(Outcome::Replayed));
+    assert_eq!((next(action), at(&m.phase)), (Next::Replayed, At::Finished));
+}
+
+/// A store without `attempt`: the same decision on `begin`'s state, then the
+/// compare-and-set.
+#[test]
+fn an_unsupported_attempt_falls_back_to_begin_and_advance() {
+    let (mut m, _) = Verification::offer(Ok(offered()));
+    assert_eq!(
+        next(m.on(Event::Attempted(offered(), Ok(Verdict::Unsupported)))),
+        Next::Begin(3_000)
+    );
+    let state = State {
+        last_step: Some(99),
+        drift: 1,
+        failures: 1,
+    };
+    let advance = Advance {
+        step: 101,
+        drift: 1,
+        now: 3_000,
+        expires_at: Some(9_090),
+    };
+    assert_eq!(
+        next(m.on(Event::Begun(Ok(Gate::Open(state))))),
+        Next::Advance(advance)
+    );
+    assert_eq!(
+        next(m.on(Event::Advanced(Ok(Advanced::Won)))),
+        Next::Accepted(Match {
+            step: 101,
+            offset: 1
+        })
+    );
 }

@@ -1,9 +1,12 @@
 //! Stateful verification cost: the in-memory guard against the pure
-//! verification it wraps, and (feature `redis`) the Redis store's round trips
-//! against a private redis-server on loopback.
+//! verification it wraps, and (features `redis`, `postgres`) the shared stores
+//! against one round trip of a trivial command on the same private server
+//! (`remote.rs`).
 //!
-//! `cargo bench -p otpcore-benches --bench stateful --all-features`. Ids: `stateful/verify/<store>/<outcome>`,
-//! with `pure` the stateless `Totp::verify_at` for comparison.
+//! `cargo bench -p otpcore-benches --bench stateful --all-features`. Ids:
+//! `stateful/verify/<store>/<outcome>`, with `pure` the stateless
+//! `Totp::verify_at` for comparison; `stateful/roundtrip/…` and
+//! `stateful/concurrent64/…` (see `remote.rs`).
 
 // A benchmark harness is not an input path: a failed setup should stop the run loudly.
 #![allow(
@@ -22,12 +25,12 @@ use otpcore::{Secret, Totp, TotpConfig, Window};
 use otpcore_guard::store::{CredentialId, MemoryStore};
 use otpcore_guard::{Guard, GuardConfig, ThrottlePolicy};
 
-#[cfg(feature = "redis")]
-use otpcore_testkit::servers;
+#[cfg(any(feature = "redis", feature = "postgres"))]
+mod remote;
 
 const T: u64 = 1_700_000_010;
 
-fn totp() -> Totp {
+pub(crate) fn totp() -> Totp {
     Totp::new(
         &Secret::from_bytes(b"12345678901234567890").unwrap(),
         TotpConfig::default(),
@@ -35,7 +38,7 @@ fn totp() -> Totp {
 }
 
 /// No back-off before the lockout (the benches never fail, but keep it simple).
-fn config() -> GuardConfig {
+pub(crate) fn config() -> GuardConfig {
     GuardConfig {
         throttle: ThrottlePolicy::lockout_after(100).unwrap(),
         ..GuardConfig::default()
@@ -83,43 +86,10 @@ fn main() {
         b.iter(|| black_box(guard.verify_totp_blocking(&id, &t, black_box(&code), at)))
     });
 
-    // Redis: two round trips (begin, then advance or refund) per verification.
-    // With `appendfsync always` each write waits for an fsync; without
-    // persistence, what remains is the loopback round trips and the scripts.
-    #[cfg(feature = "redis")]
-    for (name, extra) in [
-        ("redis-fsync", &[][..]),
-        ("redis-nopersist", &["--appendonly", "no"][..]),
-    ] {
-        let server = servers::RedisServer::start_with(extra);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let connection = rt.block_on(async {
-            redis::Client::open(server.url())
-                .unwrap()
-                .get_multiplexed_async_connection()
-                .await
-                .unwrap()
-        });
-        let guard = Guard::new(otpcore_redis::RedisStore::new(connection), config()).unwrap();
-        let id = CredentialId::new("bench:redis").unwrap();
-        group.bench_function(format!("{name}/ok"), |b| {
-            b.iter_batched(
-                &mut fresh,
-                |(code, at)| {
-                    black_box(rt.block_on(guard.verify_totp(&id, &t, black_box(&code), at)))
-                },
-                BatchSize::SmallInput,
-            )
-        });
-        let (code, at) = fresh();
-        let _ = rt.block_on(guard.verify_totp(&id, &t, &code, at));
-        group.bench_function(format!("{name}/replayed"), |b| {
-            b.iter(|| black_box(rt.block_on(guard.verify_totp(&id, &t, black_box(&code), at))))
-        });
-    }
     group.finish();
+    #[cfg(feature = "redis")]
+    remote::redis(&mut c);
+    #[cfg(feature = "postgres")]
+    remote::postgres(&mut c);
     c.final_summary();
 }

@@ -1,0 +1,29 @@
+-- Recording an accepted step, prepended to advance.lua and attempt.lua (one copy).
+-- Redis before 7 replicates scripts verbatim and then refuses a write after
+-- TIME; effects replication lifts that (a no-op on Redis 7).
+if redis.replicate_commands then
+  redis.replicate_commands()
+end
+
+-- Sets the last step and the drift (canonical decimal strings) and forgets the
+-- failures. The step is kept for ttl seconds (0 = no expiry) or until the
+-- server's own clock reaches `keep_until` (unix seconds, <= 2^40), whichever is
+-- later, so a caller whose clock runs ahead cannot shorten its life.
+local function record(last_key, drift_key, fail_key, step, drift, ttl, keep_until)
+  if ttl > 0 then
+    local by_server = keep_until - tonumber(redis.call('TIME')[1])
+    if by_server > ttl then
+      ttl = by_server
+    end
+    redis.call('SET', last_key, step, 'EX', ttl)
+  else
+    redis.call('SET', last_key, step)
+  end
+  if drift == '0' then
+    redis.call('DEL', drift_key)
+  else
+    redis.call('SET', drift_key, drift)
+  end
+  redis.call('DEL', fail_key)
+end
+
