@@ -53,7 +53,7 @@ mod verify;
 /// codes in constant time; the choice changes only the speed.
 pub mod kernels {
     pub use crate::accel::{
-        force, plan, replan, run_workload, Kernel, KernelPlan, KernelUnavailable, Origin,
+        force, plan, replan, Kernel, KernelPlan, KernelUnavailable, Origin, Workload,
     };
 }
 

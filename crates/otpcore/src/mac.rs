@@ -111,6 +111,11 @@ impl KeyedMac {
         }
     }
 
+    /// The plan this key runs on (the batch reads its measured costs).
+    pub(crate) fn plan(&self) -> Plan {
+        self.plan
+    }
+
     pub(crate) fn algorithm(&self) -> Algorithm {
         match self.pads {
             HashPads::Sha1(_) => Algorithm::Sha1,

@@ -63,36 +63,15 @@ mod vec;
 mod timing;
 mod workload;
 
+#[cfg(test)]
 pub(crate) use backend::Backend;
 pub use kernel::{Kernel, KernelUnavailable};
 pub(crate) use pads::{Pads, MAX_LANES};
 pub(crate) use plan::{Costs, Plan};
 pub use plan::{force, plan, replan, KernelPlan, Origin};
+pub use workload::Workload;
 
 use pads::{counters, lane_counters, lane_keys, Keys};
-
-/// Runs the planner's fixed public workload on `kernel`: the truncated HMACs of
-/// `out.len()` (at most 16, the rest is left alone) made-up keys and counters,
-/// one key per lane: what the plan timed, for benchmarks that compare kernels
-/// or need the bare kernel time next to a full verification.
-///
-/// # Errors
-/// [`KernelUnavailable`] if this CPU (or build) cannot run `kernel`.
-///
-/// # Security
-/// The keys are public constants: nothing secret is computed.
-pub fn run_workload(
-    kernel: Kernel,
-    algorithm: crate::Algorithm,
-    out: &mut [u32],
-) -> Result<(), KernelUnavailable> {
-    let backend = Backend::new(kernel).ok_or(KernelUnavailable(kernel))?;
-    let n = out.len().min(MAX_LANES);
-    if let Some(group) = out.get_mut(..n) {
-        workload::Workload::new().run(backend, algorithm, group);
-    }
-    Ok(())
-}
 
 /// Truncated HMAC-SHA-1 of `first + i` (wrapping) into `out[i]`, for one key.
 pub(crate) fn sha1_run(plan: Plan, pads: &Pads<[u32; 5]>, first: u64, out: &mut [u32]) {

@@ -57,31 +57,48 @@ fn slot(algorithm: Algorithm) -> usize {
     }
 }
 
-/// One hash function's backend for each lane count: what a key keeps.
+/// One hash function's backend for each lane count, and what each was measured
+/// to cost: what a key keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Plan([Backend; MAX_LANES]);
+pub(crate) struct Plan {
+    backends: [Backend; MAX_LANES],
+    /// Nanoseconds per lane count, all 0 if not measured.
+    costs: [u16; MAX_LANES],
+}
 
 impl Plan {
     /// The process's plan for `algorithm`, made now if this is the first use.
     pub(crate) fn current(algorithm: Algorithm) -> Plan {
-        Plan::decode(planned(algorithm))
+        let word = planned(algorithm);
+        Plan {
+            costs: costs(slot(algorithm)),
+            ..Plan::decode(word)
+        }
+    }
+
+    /// What each lane count was measured to cost, if the plan was measured.
+    pub(crate) fn costs(&self) -> Option<Costs> {
+        self.costs.iter().all(|c| *c != 0).then_some(Costs(self.costs))
     }
 
     /// `backends[n - 1]` for `n` lanes.
     #[cfg(all(feature = "std", not(miri)))]
     pub(super) fn from_backends(backends: [Backend; MAX_LANES]) -> Plan {
-        Plan(backends)
+        Plan {
+            backends,
+            costs: [0; MAX_LANES],
+        }
     }
 
     /// `backend` for every lane count (tests, benchmarks, [`force`]).
     pub(crate) fn only(backend: Backend) -> Plan {
-        Plan([backend; MAX_LANES])
+        Plan::from_backends([backend; MAX_LANES])
     }
 
     /// The backend for a group of `lanes` lanes (portable for none).
     #[inline]
     pub(crate) fn backend(self, lanes: usize) -> Backend {
-        self.0
+        self.backends
             .get(lanes.wrapping_sub(1))
             .copied()
             .unwrap_or(Backend::PORTABLE)
@@ -89,7 +106,7 @@ impl Plan {
 
     /// The table's plan.
     pub(crate) fn from_table(algorithm: Algorithm) -> Plan {
-        Plan(core::array::from_fn(|n| table(algorithm, n.wrapping_add(1))))
+        Plan::from_backends(core::array::from_fn(|n| table(algorithm, n.wrapping_add(1))))
     }
 
     #[cfg(test)]
@@ -103,7 +120,7 @@ impl Plan {
     }
 
     fn encode(self) -> u64 {
-        self.0.iter().rev().fold(0u64, |word, b| {
+        self.backends.iter().rev().fold(0u64, |word, b| {
             (word << 4) | (b.kernel().index() as u64).wrapping_add(1)
         })
     }
@@ -111,7 +128,7 @@ impl Plan {
     /// The inverse of [`Plan::encode`]; an entry this CPU cannot run (none is
     /// ever stored) would read as portable: `Backend::new` checks again.
     fn decode(word: u64) -> Plan {
-        Plan(core::array::from_fn(|n| {
+        Plan::from_backends(core::array::from_fn(|n| {
             let nibble = (word >> (4 * n)) & 0xf;
             usize::try_from(nibble)
                 .ok()
@@ -120,6 +137,23 @@ impl Plan {
                 .unwrap_or(Backend::PORTABLE)
         }))
     }
+}
+
+/// The costs recorded for `slot`'s plan (0 where none).
+fn costs(slot: usize) -> [u16; MAX_LANES] {
+    let mut costs = [0u16; MAX_LANES];
+    if let Some(words) = COSTS.get(slot) {
+        for (four, word) in costs.chunks_mut(4).zip(words) {
+            let word = word.load(Ordering::Relaxed);
+            for (i, c) in four.iter_mut().enumerate() {
+                #[allow(clippy::cast_possible_truncation)]
+                {
+                    *c = (word >> (16 * i)) as u16;
+                }
+            }
+        }
+    }
+    costs
 }
 
 /// The stored plan word for `algorithm`, planning first if there is none. Two
@@ -204,29 +238,12 @@ pub(crate) fn table(algorithm: Algorithm, lanes: usize) -> Backend {
         .unwrap_or(Backend::PORTABLE)
 }
 
-/// The measured cost of each lane count of one hash function, for the batch's
-/// choice between packed lanes and single calls.
+/// The measured cost of each lane count of one hash function ([`Plan::costs`]),
+/// for the batch's choice between packed lanes and single calls.
 #[derive(Clone, Copy)]
 pub(crate) struct Costs([u16; MAX_LANES]);
 
 impl Costs {
-    /// The measured costs of `algorithm`'s plan; `None` if it was not measured.
-    pub(crate) fn of(algorithm: Algorithm) -> Option<Costs> {
-        let _ = planned(algorithm);
-        let words = COSTS.get(slot(algorithm))?;
-        let mut costs = [0u16; MAX_LANES];
-        for (four, word) in costs.chunks_mut(4).zip(words) {
-            let word = word.load(Ordering::Relaxed);
-            for (i, c) in four.iter_mut().enumerate() {
-                #[allow(clippy::cast_possible_truncation)]
-                {
-                    *c = (word >> (16 * i)) as u16;
-                }
-            }
-        }
-        costs.iter().all(|c| *c != 0).then_some(Costs(costs))
-    }
-
     #[cfg(test)]
     pub(super) fn from_for_test(costs: [u16; MAX_LANES]) -> Costs {
         Costs(costs)
@@ -299,8 +316,8 @@ pub fn plan(algorithm: Algorithm) -> KernelPlan {
     };
     KernelPlan {
         algorithm,
-        kernels: current.0.map(Backend::kernel),
-        costs: Costs::of(algorithm).map(|c| c.0),
+        kernels: current.backends.map(Backend::kernel),
+        costs: current.costs().map(|c| c.0),
         origin,
     }
 }

@@ -54,7 +54,7 @@ pub(super) fn measure(algorithm: Algorithm) -> Option<(Plan, [u16; MAX_LANES])> 
                 };
                 let start = Instant::now();
                 for _ in 0..REPS {
-                    work.run(*backend, algorithm, core::hint::black_box(&mut *group));
+                    work.run_on(*backend, algorithm, core::hint::black_box(&mut *group));
                 }
                 let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
                 *best = (*best).min(nanos / u64::from(REPS));

@@ -3,12 +3,21 @@
 //! here is secret or derived from a secret: the plan can reveal only what this
 //! workload costs on each backend.
 
+use core::fmt;
+
 use super::backend::Backend;
+use super::kernel::{Kernel, KernelUnavailable};
 use super::pads::{counters, Keys, Pads, MAX_LANES};
 use crate::Algorithm;
 
-/// Pad states for every lane and hash (any value is a valid chaining state).
-pub(crate) struct Workload {
+/// The planner's fixed public workload: sixteen made-up keys (one per lane) and
+/// counters, for every hash function. [`Workload::run`] is the bare kernel, for
+/// benchmarks that compare kernels or put a full verification next to the
+/// kernel work it contains.
+///
+/// # Security
+/// The keys are public constants: nothing secret is computed.
+pub struct Workload {
     sha1: [Pads<[u32; 5]>; MAX_LANES],
     sha256: [Pads<[u32; 8]>; MAX_LANES],
     sha512: [Pads<[u64; 8]>; MAX_LANES],
@@ -29,8 +38,22 @@ fn state<T, const W: usize>(lane: usize, outer: bool, cut: impl Fn(u64) -> T) ->
     core::array::from_fn(|w| cut(filler(lane, w, outer)))
 }
 
+impl fmt::Debug for Workload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Workload").finish_non_exhaustive()
+    }
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload::new()
+    }
+}
+
 impl Workload {
-    pub(crate) fn new() -> Self {
+    /// The workload (a few hundred bytes of pad states, made up).
+    #[must_use]
+    pub fn new() -> Self {
         #[allow(clippy::cast_possible_truncation)]
         let low = |x: u64| x as u32;
         Workload {
@@ -50,9 +73,28 @@ impl Workload {
         }
     }
 
-    /// The truncated HMACs of the first `out.len()` (at most [`MAX_LANES`])
-    /// lanes, one key per lane, on `backend`.
-    pub(crate) fn run(&self, backend: Backend, algorithm: Algorithm, out: &mut [u32]) {
+    /// The truncated HMACs of the first `out.len()` lanes (at most 16; the rest
+    /// of `out` is left alone), one key per lane, on `kernel` alone, as the
+    /// planner times it.
+    ///
+    /// # Errors
+    /// [`KernelUnavailable`] if this CPU (or build) cannot run `kernel`.
+    pub fn run(
+        &self,
+        kernel: Kernel,
+        algorithm: Algorithm,
+        out: &mut [u32],
+    ) -> Result<(), KernelUnavailable> {
+        let backend = Backend::new(kernel).ok_or(KernelUnavailable(kernel))?;
+        let n = out.len().min(MAX_LANES);
+        if let Some(group) = out.get_mut(..n) {
+            self.run_on(backend, algorithm, group);
+        }
+        Ok(())
+    }
+
+    /// [`Workload::run`] on a backend already known to run here.
+    pub(crate) fn run_on(&self, backend: Backend, algorithm: Algorithm, out: &mut [u32]) {
         match algorithm {
             Algorithm::Sha1 => {
                 let keys = self.sha1.each_ref();

@@ -14,6 +14,11 @@
 //! are HMAC-SHA-1 and share lanes with SHA-1 TOTP and HOTP ones; generation is
 //! decimal only ([`Code`]).
 //!
+//! Never slower than the single calls: each pass (one per hash function) packs
+//! lanes only where the process's measured plan says sixteen lanes at a time
+//! beat the kernels the single calls would use (`choice`); otherwise it makes
+//! the single calls itself. A batch of one request is always the single call.
+//!
 //! Nothing is allocated: the caller provides the result slice.
 //!
 //! ```
@@ -32,6 +37,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod choice;
 mod lanes;
 mod request;
 
@@ -39,6 +45,7 @@ use crate::accel::MAX_LANES;
 use crate::format::Format;
 use crate::verify::Scan;
 use crate::{Code, Match, TimeError, VerifyError};
+use choice::Packing;
 use lanes::{present, Lanes};
 use request::check_lengths;
 pub use request::{BatchError, GenerateRequest, VerifyRequest};
@@ -58,11 +65,29 @@ pub fn generate_batch(
     requests: &[GenerateRequest<'_>],
     codes: &mut [Result<Code, TimeError>],
 ) -> Result<(), BatchError> {
+    generate_with(requests, codes, Packing::Measured)
+}
+
+fn generate_with(
+    requests: &[GenerateRequest<'_>],
+    codes: &mut [Result<Code, TimeError>],
+    packing: Packing,
+) -> Result<(), BatchError> {
     check_lengths(requests.len(), codes.len())?;
     let Some(first) = requests.first() else {
         return Ok(());
     };
     for algorithm in present(requests.iter().map(|r| r.mac.algorithm())) {
+        let mut of_algorithm = requests.iter().filter(|r| r.mac.algorithm() == algorithm);
+        let costs = of_algorithm.next().and_then(|r| r.mac.plan().costs());
+        if !packing.generate(costs, of_algorithm.count().saturating_add(1)) {
+            for (request, code) in requests.iter().zip(codes.iter_mut()) {
+                if request.mac.algorithm() == algorithm {
+                    *code = request.generate_alone();
+                }
+            }
+            continue;
+        }
         let mut lanes = Lanes::new(first.mac);
         for (index, request) in requests.iter().enumerate() {
             if request.mac.algorithm() != algorithm {
@@ -130,11 +155,30 @@ pub fn verify_batch(
     requests: &[VerifyRequest<'_>],
     results: &mut [Result<Match, VerifyError>],
 ) -> Result<(), BatchError> {
+    verify_with(requests, results, Packing::Measured)
+}
+
+fn verify_with(
+    requests: &[VerifyRequest<'_>],
+    results: &mut [Result<Match, VerifyError>],
+    packing: Packing,
+) -> Result<(), BatchError> {
     check_lengths(requests.len(), results.len())?;
     let Some(first) = requests.first() else {
         return Ok(());
     };
     for algorithm in present(requests.iter().map(|r| r.mac.algorithm())) {
+        let of_algorithm = || requests.iter().filter(|r| r.mac.algorithm() == algorithm);
+        let costs = of_algorithm().next().and_then(|r| r.mac.plan().costs());
+        let count = of_algorithm().count();
+        if !packing.verify(costs, count, of_algorithm().map(VerifyRequest::candidates)) {
+            for (request, result) in requests.iter().zip(results.iter_mut()) {
+                if request.mac.algorithm() == algorithm {
+                    *result = request.verify_alone();
+                }
+            }
+            continue;
+        }
         let mut lanes = Lanes::new(first.mac);
         let mut slots: Slots = Default::default();
         let mut used = 0usize;
@@ -225,3 +269,8 @@ fn fold_lanes(
         _ => 0,
     }
 }
+
+#[cfg(test)]
+// Tests count with small integers.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests;

@@ -5,8 +5,8 @@ use core::fmt;
 
 use crate::format::Format;
 use crate::mac::KeyedMac;
-use crate::verify::Scan;
-use crate::{Digits, Hotp, Steam, TimeError, Totp, VerifyError, Window};
+use crate::verify::{complete, Scan};
+use crate::{Code, Digits, Hotp, Match, Steam, TimeError, Totp, VerifyError, Window};
 
 /// Why a batch was refused before anything was computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +64,15 @@ impl<'a> GenerateRequest<'a> {
             digits: totp.config().digits,
             step: totp.step_at(at),
         }
+    }
+}
+
+impl GenerateRequest<'_> {
+    /// The code alone, as the single call computes it.
+    pub(super) fn generate_alone(&self) -> Result<Code, TimeError> {
+        let step = self.step?;
+        let value = self.mac.truncated(step);
+        Ok(Code::new(self.digits.reduce(value), self.digits))
     }
 }
 
@@ -174,6 +183,27 @@ impl<'a> VerifyRequest<'a> {
             self.window,
             self.last_used,
         )
+    }
+}
+
+impl VerifyRequest<'_> {
+    /// The number of candidate steps the window asks for (0 if it is too large:
+    /// such a request is refused before any HMAC). Public: the window's size.
+    pub(super) fn candidates(&self) -> usize {
+        self.window
+            .candidates()
+            .and_then(|c| usize::try_from(c).ok())
+            .unwrap_or(0)
+    }
+
+    /// The outcome alone, as the single call computes it.
+    ///
+    /// # Errors
+    /// As [`VerifyRequest::start`], and [`VerifyError::Mismatch`] /
+    /// [`VerifyError::Replayed`] from the scan.
+    pub(super) fn verify_alone(&self) -> Result<Match, VerifyError> {
+        let format = self.format;
+        complete(self.start()?, self.mac, |value| format.reduce(value))
     }
 }
 

@@ -1,0 +1,83 @@
+//! Packed lanes or single calls: which way a batch pass computes its HMACs.
+//!
+//! Packing the codes of many requests into groups of sixteen lanes pays where
+//! the plan's kernel for sixteen lanes costs less per lane than the kernels
+//! single calls would use (for one request's window, or one code), and by more
+//! than the batch's own bookkeeping. The plan's measured costs
+//! ([`Costs`], from the plan of the pass's first key, whose plan the packed
+//! groups run on) answer that per pass; a plan that was not measured (forced, or
+//! the table without a clock) packs from two requests on, as otpcore always did.
+//!
+//! # Security
+//! The choice depends on the number of requests, their hash function and their
+//! window sizes (public), and on the plan's timings of a public workload: never
+//! on a key, an input code or a result.
+
+use crate::accel::Costs;
+
+/// How a pass decides; tests pin either path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Packing {
+    /// By the plan's measured costs (the public functions).
+    Measured,
+    /// Always pack (tests).
+    #[cfg(test)]
+    Always,
+    /// Always call one by one (tests).
+    #[cfg(test)]
+    Never,
+}
+
+/// Packing must save more than an eighth of the single calls' kernel time: the
+/// batch's bookkeeping (lane buffers, scan slots) is not in the plan's costs.
+fn saves_enough(packed: u64, single: u64) -> bool {
+    packed.saturating_mul(9) < single.saturating_mul(8)
+}
+
+impl Packing {
+    /// Whether to pack a verification pass of `requests` requests whose windows
+    /// have `candidates` steps each, with the pass's measured `costs`.
+    pub(super) fn verify(
+        self,
+        costs: Option<Costs>,
+        requests: usize,
+        candidates: impl Iterator<Item = usize>,
+    ) -> bool {
+        match self {
+            Packing::Measured => match costs {
+                Some(costs) => {
+                    let (mut single, mut total) = (0u64, 0usize);
+                    for c in candidates {
+                        single = single.saturating_add(costs.lanes(c));
+                        total = total.saturating_add(c);
+                    }
+                    saves_enough(costs.lanes(total), single)
+                }
+                None => requests >= 2,
+            },
+            #[cfg(test)]
+            Packing::Always => true,
+            #[cfg(test)]
+            Packing::Never => false,
+        }
+    }
+
+    /// Whether to pack a generation pass of `requests` codes.
+    pub(super) fn generate(self, costs: Option<Costs>, requests: usize) -> bool {
+        match self {
+            Packing::Measured => match costs {
+                Some(costs) => saves_enough(
+                    costs.lanes(requests),
+                    costs
+                        .lanes(1)
+                        .saturating_mul(u64::try_from(requests).unwrap_or(u64::MAX)),
+                ),
+                None => requests >= 2,
+            },
+            #[cfg(test)]
+            Packing::Always => true,
+            #[cfg(test)]
+            Packing::Never => false,
+        }
+    }
+}
