@@ -7,7 +7,7 @@
 //! always first after a change of lane count; the minimum of the rounds counts
 //! (noise only ever adds time). Each trial runs the group [`REPS`] times, well
 //! above the clock's resolution. The total cost is bounded by the workload:
-//! `ROUNDS × REPS × Σ lanes` HMACs per backend (1,088 for sixteen lane counts),
+//! `ROUNDS × REPS × Σ lanes` HMACs per backend (1,632 for sixteen lane counts),
 //! about a millisecond per hash function on the development machine (README.md,
 //! "Choosing kernels by measurement", measured by the `plan/replan` benchmark).
 
@@ -20,9 +20,9 @@ use super::workload::Workload;
 use crate::Algorithm;
 
 /// Rounds of trials; the minimum of each pair's trials counts.
-const ROUNDS: usize = 8;
+const ROUNDS: usize = 6;
 /// Runs of the group per trial.
-const REPS: u32 = 4;
+const REPS: u32 = 2;
 
 /// The fastest backend per lane count and its time in nanoseconds, or `None`
 /// when there is nothing to choose (one backend with a kernel of its own).
