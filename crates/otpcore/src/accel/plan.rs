@@ -76,6 +76,12 @@ impl Plan {
         }
     }
 
+    /// Whether sixteen lanes run on a kernel that computes lanes side by side
+    /// (not portable): what an unmeasured plan's batch decides by.
+    pub(crate) fn packs(&self) -> bool {
+        self.backend(MAX_LANES) != Backend::PORTABLE
+    }
+
     /// What each lane count was measured to cost, if the plan was measured.
     pub(crate) fn costs(&self) -> Option<Costs> {
         self.costs.iter().all(|c| *c != 0).then_some(Costs(self.costs))

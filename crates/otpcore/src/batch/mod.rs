@@ -74,13 +74,19 @@ fn generate_with(
     packing: Packing,
 ) -> Result<(), BatchError> {
     check_lengths(requests.len(), codes.len())?;
+    if let ([request], [code]) = (requests, &mut *codes) {
+        // One request: the single call, with nothing around it.
+        *code = request.generate_alone();
+        return Ok(());
+    }
     let Some(first) = requests.first() else {
         return Ok(());
     };
     for algorithm in present(requests.iter().map(|r| r.mac.algorithm())) {
         let mut of_algorithm = requests.iter().filter(|r| r.mac.algorithm() == algorithm);
-        let costs = of_algorithm.next().and_then(|r| r.mac.plan().costs());
-        if !packing.generate(costs, of_algorithm.count().saturating_add(1)) {
+        let plan = of_algorithm.next().map(|r| r.mac.plan());
+        let (costs, packs) = (plan.and_then(|p| p.costs()), plan.is_some_and(|p| p.packs()));
+        if !packing.generate(costs, packs, of_algorithm.count().saturating_add(1)) {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
                 if request.mac.algorithm() == algorithm {
                     *code = request.generate_alone();
@@ -164,14 +170,21 @@ fn verify_with(
     packing: Packing,
 ) -> Result<(), BatchError> {
     check_lengths(requests.len(), results.len())?;
+    if let ([request], [result]) = (requests, &mut *results) {
+        // One request: the single call, with nothing around it.
+        *result = request.verify_alone();
+        return Ok(());
+    }
     let Some(first) = requests.first() else {
         return Ok(());
     };
     for algorithm in present(requests.iter().map(|r| r.mac.algorithm())) {
         let of_algorithm = || requests.iter().filter(|r| r.mac.algorithm() == algorithm);
-        let costs = of_algorithm().next().and_then(|r| r.mac.plan().costs());
+        let plan = of_algorithm().next().map(|r| r.mac.plan());
+        let (costs, packs) = (plan.and_then(|p| p.costs()), plan.is_some_and(|p| p.packs()));
         let count = of_algorithm().count();
-        if !packing.verify(costs, count, of_algorithm().map(VerifyRequest::candidates)) {
+        let candidates = of_algorithm().map(VerifyRequest::candidates);
+        if !packing.verify(costs, packs, count, candidates) {
             for (request, result) in requests.iter().zip(results.iter_mut()) {
                 if request.mac.algorithm() == algorithm {
                     *result = request.verify_alone();

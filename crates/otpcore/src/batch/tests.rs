@@ -75,14 +75,17 @@ fn packed_and_single_passes_agree_with_single_calls() {
 fn packing_follows_the_measured_costs() {
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         let costs = crate::accel::Plan::current(algorithm).costs();
-        assert!(!Packing::Measured.verify(costs, 1, [3].into_iter()));
-        assert!(!Packing::Measured.generate(costs, 1));
+        assert!(!Packing::Measured.verify(costs, true, 1, [3].into_iter()));
+        assert!(!Packing::Measured.generate(costs, true, 1));
         if let Some(costs) = costs {
-            let packed = costs.lanes(48) * 9 < costs.lanes(3) * 16 * 8;
-            assert_eq!(Packing::Measured.verify(Some(costs), 16, [3; 16].into_iter()), packed);
+            let packed = costs.lanes(48) * 4 < costs.lanes(3) * 16 * 3;
+            let decided = Packing::Measured.verify(Some(costs), true, 16, [3; 16].into_iter());
+            assert_eq!(decided, packed);
         }
-        // Unmeasured: from two requests on.
-        assert!(!Packing::Measured.verify(None, 1, [3].into_iter()));
-        assert!(Packing::Measured.verify(None, 2, [3, 3].into_iter()));
+        // Unmeasured: from two requests on, unless the kernel is portable.
+        assert!(!Packing::Measured.verify(None, true, 1, [3].into_iter()));
+        assert!(Packing::Measured.verify(None, true, 2, [3, 3].into_iter()));
+        assert!(!Packing::Measured.verify(None, false, 2, [3, 3].into_iter()));
+        assert!(!Packing::Measured.generate(None, false, 20));
     }
 }
