@@ -23,7 +23,8 @@ cd "$(dirname "$0")/.."
 export OTPCORE_CT_SAMPLES=${OTPCORE_CT_SAMPLES:-200000}
 bound=10
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+plan=$(mktemp)
+trap 'rm -f "$log" "$plan"' EXIT
 cargo build -q --release -p otpcore-ct
 
 if [ -z "${OTPCORE_CT_KERNELS+set}" ]; then
@@ -40,13 +41,15 @@ fi
 attempt() {
 kernel=$1
 if [ -n "$kernel" ]; then
-  OTPCORE_BACKEND=$kernel cargo run -q --release -p otpcore-ct | tee "$log"
+  OTPCORE_BACKEND=$kernel cargo run -q --release -p otpcore-ct 2>"$plan" | tee "$log"
+  cat "$plan" >&2
   # The run must have used the kernel for every group size of every hash
   # (SHA-512 under shani runs portably: SHA-NI has no SHA-512 kernel).
-  grep -q "^ct: kernel plan: SHA1 (forced): 1-16 lanes $kernel\$" "$log" || {
+  grep -q "^ct: kernel plan: SHA1 (forced): 1-16 lanes $kernel\$" "$plan" || {
     echo "ct-smoke: OTPCORE_BACKEND=$kernel was not applied"; return 1; }
 else
-  env -u OTPCORE_BACKEND cargo run -q --release -p otpcore-ct | tee "$log"
+  env -u OTPCORE_BACKEND cargo run -q --release -p otpcore-ct 2>"$plan" | tee "$log"
+  cat "$plan" >&2
 fi
 
 # Lines look like: bench otpcore_correct_vs_wrong ... : n == +0.195M, max t = +1.23, ...

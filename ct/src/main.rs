@@ -38,8 +38,8 @@
 //! `leaky_*` run the same pairs against `leaky.rs`, an
 //! early-exit verifier kept to prove that the harness catches a leak.
 //!
-//! Every kernel: the benches run on the process's kernel plan (printed first,
-//! `ct: kernel plan: …`), which `OTPCORE_BACKEND=portable|shani|avx2|avx512`
+//! Every kernel: the benches run on the process's kernel plan (printed on
+//! stderr, `ct: kernel plan: …`), which `OTPCORE_BACKEND=portable|shani|avx2|avx512`
 //! forces to one kernel for every group size; `scripts/ct-smoke.sh` runs them on
 //! the measured plan and once per kernel this CPU has.
 //!
@@ -123,7 +123,9 @@ fn print_plan() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
-            println!("ct: kernel plan: {}", otpcore::kernels::plan(algorithm));
+            // On stderr: stdout is dudect's, whose `bench <name> ... : <result>`
+            // lines this would split.
+            eprintln!("ct: kernel plan: {}", otpcore::kernels::plan(algorithm));
         }
     });
 }

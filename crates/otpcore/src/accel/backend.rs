@@ -104,7 +104,8 @@ impl Backend {
     }
 
     /// Every backend this CPU can run, in [`Kernel::ALL`] order (portable
-    /// first), for the planner, the tests and the benchmarks.
+    /// first), for the planner (which measures only with `std`) and the tests.
+    #[cfg(any(test, all(feature = "std", not(miri))))]
     pub(crate) fn available() -> impl Iterator<Item = Backend> {
         Kernel::ALL.into_iter().filter_map(Backend::new)
     }

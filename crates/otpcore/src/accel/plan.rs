@@ -88,7 +88,6 @@ impl Plan {
     }
 
     /// `backends[n - 1]` for `n` lanes.
-    #[cfg(all(feature = "std", not(miri)))]
     pub(super) fn from_backends(backends: [Backend; MAX_LANES]) -> Plan {
         Plan {
             backends,
@@ -134,8 +133,10 @@ impl Plan {
     /// The inverse of [`Plan::encode`]; an entry this CPU cannot run (none is
     /// ever stored) would read as portable: `Backend::new` checks again.
     fn decode(word: u64) -> Plan {
-        Plan::from_backends(core::array::from_fn(|n| {
-            let nibble = (word >> (4 * n)) & 0xf;
+        let mut rest = word;
+        Plan::from_backends(core::array::from_fn(|_| {
+            let nibble = rest & 0xf;
+            rest >>= 4;
             usize::try_from(nibble)
                 .ok()
                 .and_then(|i| Kernel::ALL.get(i.wrapping_sub(1)).copied())
@@ -150,12 +151,13 @@ fn costs(slot: usize) -> [u16; MAX_LANES] {
     let mut costs = [0u16; MAX_LANES];
     if let Some(words) = COSTS.get(slot) {
         for (four, word) in costs.chunks_mut(4).zip(words) {
-            let word = word.load(Ordering::Relaxed);
-            for (i, c) in four.iter_mut().enumerate() {
+            let mut rest = word.load(Ordering::Relaxed);
+            for c in four.iter_mut() {
                 #[allow(clippy::cast_possible_truncation)]
                 {
-                    *c = (word >> (16 * i)) as u16;
+                    *c = rest as u16;
                 }
+                rest >>= 16;
             }
         }
     }

@@ -47,7 +47,7 @@ pub(super) fn measure(algorithm: Algorithm) -> Option<(Plan, [u16; MAX_LANES])> 
         for (lanes, best) in (1..=MAX_LANES).zip(best.iter_mut()) {
             let group = out.get_mut(..lanes)?;
             for i in 0..backends.len() {
-                let which = i.wrapping_add(round) % backends.len();
+                let which = i.wrapping_add(round).checked_rem(backends.len()).unwrap_or(0);
                 let (Some(backend), Some(best)) = (backends.get(which), best.get_mut(which))
                 else {
                     continue;
@@ -57,7 +57,7 @@ pub(super) fn measure(algorithm: Algorithm) -> Option<(Plan, [u16; MAX_LANES])> 
                     work.run_on(*backend, algorithm, core::hint::black_box(&mut *group));
                 }
                 let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                *best = (*best).min(nanos / u64::from(REPS));
+                *best = (*best).min(nanos.checked_div(u64::from(REPS)).unwrap_or(nanos));
             }
         }
     }
