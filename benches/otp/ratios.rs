@@ -6,6 +6,9 @@
 //! - verify ±1 vs the bare kernel for its three HMACs (on the kernel the plan
 //!   uses for three lanes) vs the sequential floor.
 //!
+//! `OTPCORE_BENCH_RATIOS=1,2,16` (a list of sizes as the ids spell them:
+//! `1`, `2`, …, `10k`) runs the batch rows of those sizes only.
+//!
 //! Each side runs [`PAIRS`] trials, the two sides back to back in alternating
 //! order, so load from other processes falls on both sides alike. Times are each
 //! side's minimum trial (noise only adds time); the ratio is of those minima,
@@ -116,6 +119,15 @@ fn limit() {
     }
 }
 
+/// Whether `OTPCORE_BENCH_RATIOS` asks for batch size `size` (any value that
+/// is not a list of sizes asks for all).
+fn wanted(size: &str) -> bool {
+    let value = std::env::var("OTPCORE_BENCH_RATIOS").unwrap_or_default();
+    let list: Vec<&str> = value.split(',').map(str::trim).collect();
+    let sizes: Vec<&str> = SIZES.iter().map(|(_, s)| *s).collect();
+    !list.iter().all(|s| sizes.contains(s)) || value == "1" || list.contains(&size)
+}
+
 fn batch() {
     // Keys keep the plan they were made under: the measured plan first.
     let mut backends: Vec<(String, Vec<(Algorithm, &str, Vec<Totp>)>)> = Vec::new();
@@ -136,6 +148,9 @@ fn batch() {
     for (algorithm, name, _) in &backends[0].1 {
         for job in ["generate", "verify ±1"] {
             for (n, size) in SIZES {
+                if !wanted(size) {
+                    continue;
+                }
                 for (backend, sets) in &backends {
                     let totps = &sets.iter().find(|s| s.0 == *algorithm).unwrap().2[..n];
                     let (batch, single, median) = if job == "generate" {

@@ -112,8 +112,8 @@ impl KeyedMac {
     }
 
     /// The plan this key runs on (the batch reads its measured costs).
-    pub(crate) fn plan(&self) -> Plan {
-        self.plan
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
     }
 
     pub(crate) fn algorithm(&self) -> Algorithm {
@@ -132,7 +132,7 @@ impl KeyedMac {
         let Some(first) = macs.first() else {
             return;
         };
-        let plan = first.plan;
+        let plan = &first.plan;
         match &first.pads {
             HashPads::Sha1(pads) => {
                 let mut keys = [pads; accel::MAX_LANES];
@@ -183,9 +183,9 @@ impl KeyedMac {
     #[inline]
     pub(crate) fn truncated_run(&self, first: u64, out: &mut [u32]) {
         match &self.pads {
-            HashPads::Sha1(p) => accel::sha1_run(self.plan, p, first, out),
-            HashPads::Sha256(p) => accel::sha256_run(self.plan, p, first, out),
-            HashPads::Sha512(p) => accel::sha512_run(self.plan, p, first, out),
+            HashPads::Sha1(p) => accel::sha1_run(&self.plan, p, first, out),
+            HashPads::Sha256(p) => accel::sha256_run(&self.plan, p, first, out),
+            HashPads::Sha512(p) => accel::sha512_run(&self.plan, p, first, out),
         }
     }
 }

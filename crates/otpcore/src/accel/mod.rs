@@ -74,7 +74,7 @@ pub use workload::Workload;
 use pads::{counters, lane_counters, lane_keys, Keys};
 
 /// Truncated HMAC-SHA-1 of `first + i` (wrapping) into `out[i]`, for one key.
-pub(crate) fn sha1_run(plan: Plan, pads: &Pads<[u32; 5]>, first: u64, out: &mut [u32]) {
+pub(crate) fn sha1_run(plan: &Plan, pads: &Pads<[u32; 5]>, first: u64, out: &mut [u32]) {
     let mut start = first;
     for chunk in out.chunks_mut(MAX_LANES) {
         plan.backend(chunk.len())
@@ -86,7 +86,7 @@ pub(crate) fn sha1_run(plan: Plan, pads: &Pads<[u32; 5]>, first: u64, out: &mut 
 /// Truncated HMAC-SHA-1 of `counters[i]` under `keys[i]` into `out[i]`, for the
 /// first `out.len()` lanes (at most [`MAX_LANES`]).
 pub(crate) fn sha1_lanes(
-    plan: Plan,
+    plan: &Plan,
     keys: &[&Pads<[u32; 5]>],
     counters: &[u64],
     out: &mut [u32],
@@ -97,7 +97,7 @@ pub(crate) fn sha1_lanes(
 }
 
 /// As [`sha1_run`], for HMAC-SHA-256.
-pub(crate) fn sha256_run(plan: Plan, pads: &Pads<[u32; 8]>, first: u64, out: &mut [u32]) {
+pub(crate) fn sha256_run(plan: &Plan, pads: &Pads<[u32; 8]>, first: u64, out: &mut [u32]) {
     let mut start = first;
     for chunk in out.chunks_mut(MAX_LANES) {
         plan.backend(chunk.len())
@@ -108,7 +108,7 @@ pub(crate) fn sha256_run(plan: Plan, pads: &Pads<[u32; 8]>, first: u64, out: &mu
 
 /// As [`sha1_lanes`], for HMAC-SHA-256.
 pub(crate) fn sha256_lanes(
-    plan: Plan,
+    plan: &Plan,
     keys: &[&Pads<[u32; 8]>],
     counters: &[u64],
     out: &mut [u32],
@@ -119,7 +119,7 @@ pub(crate) fn sha256_lanes(
 }
 
 /// As [`sha1_run`], for HMAC-SHA-512.
-pub(crate) fn sha512_run(plan: Plan, pads: &Pads<[u64; 8]>, first: u64, out: &mut [u32]) {
+pub(crate) fn sha512_run(plan: &Plan, pads: &Pads<[u64; 8]>, first: u64, out: &mut [u32]) {
     let mut start = first;
     for chunk in out.chunks_mut(MAX_LANES) {
         plan.backend(chunk.len())
@@ -130,7 +130,7 @@ pub(crate) fn sha512_run(plan: Plan, pads: &Pads<[u64; 8]>, first: u64, out: &mu
 
 /// As [`sha1_lanes`], for HMAC-SHA-512.
 pub(crate) fn sha512_lanes(
-    plan: Plan,
+    plan: &Plan,
     keys: &[&Pads<[u64; 8]>],
     counters: &[u64],
     out: &mut [u32],

@@ -102,7 +102,7 @@ impl Plan {
 
     /// The backend for a group of `lanes` lanes (portable for none).
     #[inline]
-    pub(crate) fn backend(self, lanes: usize) -> Backend {
+    pub(crate) fn backend(&self, lanes: usize) -> Backend {
         self.backends
             .get(lanes.wrapping_sub(1))
             .copied()

@@ -124,14 +124,14 @@ proptest! {
             // across two groups, as a wide window scan makes.
             for n in [0, 1, 3, 9, 16] {
                 let mut lanes = [0u32; MAX_LANES];
-                sha1_lanes(Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
+                sha1_lanes(&Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
                 let mut expected = [0u32; MAX_LANES];
-                sha1_lanes(Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
+                sha1_lanes(&Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
                 prop_assert_eq!(lanes, expected, "{:?}, {} lanes", backend, n);
             }
             let (mut run, mut expected) = ([0u32; 21], [0u32; 21]);
-            sha1_run(Plan::only(backend), &keys[1], counters[0], &mut run);
-            sha1_run(Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
+            sha1_run(&Plan::only(backend), &keys[1], counters[0], &mut run);
+            sha1_run(&Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
             prop_assert_eq!(run, expected, "{:?}", backend);
         }
     }
@@ -145,14 +145,14 @@ proptest! {
         for backend in Backend::available() {
             for n in [0, 1, 3, 9, 16] {
                 let mut lanes = [0u32; MAX_LANES];
-                sha256_lanes(Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
+                sha256_lanes(&Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
                 let mut expected = [0u32; MAX_LANES];
-                sha256_lanes(Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
+                sha256_lanes(&Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
                 prop_assert_eq!(lanes, expected, "{:?}, {} lanes", backend, n);
             }
             let (mut run, mut expected) = ([0u32; 21], [0u32; 21]);
-            sha256_run(Plan::only(backend), &keys[1], counters[0], &mut run);
-            sha256_run(Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
+            sha256_run(&Plan::only(backend), &keys[1], counters[0], &mut run);
+            sha256_run(&Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
             prop_assert_eq!(run, expected, "{:?}", backend);
         }
     }
@@ -170,14 +170,14 @@ proptest! {
         for backend in Backend::available() {
             for n in [0, 1, 3, 5, 9, 16] {
                 let mut lanes = [0u32; MAX_LANES];
-                sha512_lanes(Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
+                sha512_lanes(&Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
                 let mut expected = [0u32; MAX_LANES];
-                sha512_lanes(Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
+                sha512_lanes(&Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
                 prop_assert_eq!(lanes, expected, "{:?}, {} lanes", backend, n);
             }
             let (mut run, mut expected) = ([0u32; 21], [0u32; 21]);
-            sha512_run(Plan::only(backend), &keys[1], counters[0], &mut run);
-            sha512_run(Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
+            sha512_run(&Plan::only(backend), &keys[1], counters[0], &mut run);
+            sha512_run(&Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
             prop_assert_eq!(run, expected, "{:?}", backend);
         }
     }

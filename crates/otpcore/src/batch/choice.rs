@@ -15,7 +15,7 @@
 //! window sizes (public), and on the plan's timings of a public workload: never
 //! on a key, an input code or a result.
 
-use crate::accel::Costs;
+use crate::accel::{Costs, MAX_LANES};
 
 /// How a pass decides; tests pin either path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +40,21 @@ fn saves_enough(packed: u64, single: u64) -> bool {
 }
 
 impl Packing {
+    /// Whether a batch of `lanes` HMACs (codes, or window candidates) in all may
+    /// be packed at all: only from one full group of lanes on. Below that, the
+    /// lane bookkeeping ate the kernels' saving on the development machine (two
+    /// ±1 verifications packed: 0.95× the single calls; README.md, "Kernels
+    /// chosen by measurement").
+    pub(super) fn may_pack(self, lanes: usize) -> bool {
+        match self {
+            Packing::Measured => lanes >= MAX_LANES,
+            #[cfg(test)]
+            Packing::Always => true,
+            #[cfg(test)]
+            Packing::Never => false,
+        }
+    }
+
     /// Whether to pack a verification pass of `requests` requests whose windows
     /// have `candidates` steps each, with the pass's measured `costs`.
     pub(super) fn verify(

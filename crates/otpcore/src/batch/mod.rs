@@ -14,10 +14,11 @@
 //! are HMAC-SHA-1 and share lanes with SHA-1 TOTP and HOTP ones; generation is
 //! decimal only ([`Code`]).
 //!
-//! Never slower than the single calls: each pass (one per hash function) packs
-//! lanes only where the process's measured plan says sixteen lanes at a time
-//! beat the kernels the single calls would use (`choice`); otherwise it makes
-//! the single calls itself. A batch of one request is always the single call.
+//! Never slower than the single calls: a batch with fewer codes (candidates)
+//! than one group of sixteen lanes makes the single calls itself, in one pass;
+//! a larger one packs lanes, per hash function, only where the process's
+//! measured plan says sixteen lanes at a time beat the kernels the single calls
+//! would use (`choice`). A batch of one request is always the single call.
 //!
 //! Nothing is allocated: the caller provides the result slice.
 //!
@@ -68,6 +69,7 @@ pub fn generate_batch(
     generate_with(requests, codes, Packing::Measured)
 }
 
+#[inline]
 fn generate_with(
     requests: &[GenerateRequest<'_>],
     codes: &mut [Result<Code, TimeError>],
@@ -79,16 +81,23 @@ fn generate_with(
         *code = request.generate_alone();
         return Ok(());
     }
+    if !packing.may_pack(requests.len()) {
+        // Fewer codes than one group of lanes: the single calls, in one pass.
+        for (request, code) in requests.iter().zip(codes.iter_mut()) {
+            *code = request.generate_alone();
+        }
+        return Ok(());
+    }
     let Some(first) = requests.first() else {
         return Ok(());
     };
-    for algorithm in present(requests.iter().map(|r| r.mac.algorithm())) {
-        let mut of_algorithm = requests.iter().filter(|r| r.mac.algorithm() == algorithm);
+    for algorithm in present(requests.iter().map(|r| r.algorithm)) {
+        let mut of_algorithm = requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm.next().map(|r| r.mac.plan());
         let (costs, packs) = (plan.and_then(|p| p.costs()), plan.is_some_and(|p| p.packs()));
         if !packing.generate(costs, packs, of_algorithm.count().saturating_add(1)) {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
-                if request.mac.algorithm() == algorithm {
+                if request.algorithm == algorithm {
                     *code = request.generate_alone();
                 }
             }
@@ -96,7 +105,7 @@ fn generate_with(
         }
         let mut lanes = Lanes::new(first.mac);
         for (index, request) in requests.iter().enumerate() {
-            if request.mac.algorithm() != algorithm {
+            if request.algorithm != algorithm {
                 continue;
             }
             match request.step {
@@ -164,6 +173,7 @@ pub fn verify_batch(
     verify_with(requests, results, Packing::Measured)
 }
 
+#[inline]
 fn verify_with(
     requests: &[VerifyRequest<'_>],
     results: &mut [Result<Match, VerifyError>],
@@ -175,18 +185,28 @@ fn verify_with(
         *result = request.verify_alone();
         return Ok(());
     }
+    let lanes = requests
+        .iter()
+        .fold(0usize, |sum, r| sum.saturating_add(r.candidates()));
+    if !packing.may_pack(lanes) {
+        // Fewer candidates than one group of lanes: the single calls, in one pass.
+        for (request, result) in requests.iter().zip(results.iter_mut()) {
+            *result = request.verify_alone();
+        }
+        return Ok(());
+    }
     let Some(first) = requests.first() else {
         return Ok(());
     };
-    for algorithm in present(requests.iter().map(|r| r.mac.algorithm())) {
-        let of_algorithm = || requests.iter().filter(|r| r.mac.algorithm() == algorithm);
+    for algorithm in present(requests.iter().map(|r| r.algorithm)) {
+        let of_algorithm = || requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm().next().map(|r| r.mac.plan());
         let (costs, packs) = (plan.and_then(|p| p.costs()), plan.is_some_and(|p| p.packs()));
         let count = of_algorithm().count();
         let candidates = of_algorithm().map(VerifyRequest::candidates);
         if !packing.verify(costs, packs, count, candidates) {
             for (request, result) in requests.iter().zip(results.iter_mut()) {
-                if request.mac.algorithm() == algorithm {
+                if request.algorithm == algorithm {
                     *result = request.verify_alone();
                 }
             }
@@ -196,7 +216,7 @@ fn verify_with(
         let mut slots: Slots = Default::default();
         let mut used = 0usize;
         for (index, request) in requests.iter().enumerate() {
-            if request.mac.algorithm() != algorithm {
+            if request.algorithm != algorithm {
                 continue;
             }
             let scan = match request.start() {

@@ -69,10 +69,12 @@ fn packed_and_single_passes_agree_with_single_calls() {
     }
 }
 
-/// One request is never packed, whatever the plan measured; sixteen ±1 windows
+/// Fewer than sixteen lanes are never packed; one request never; sixteen ±1 windows
 /// are packed where sixteen lanes were measured cheaper per lane than three.
 #[test]
 fn packing_follows_the_measured_costs() {
+    assert!(!Packing::Measured.may_pack(15));
+    assert!(Packing::Measured.may_pack(16));
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         let costs = crate::accel::Plan::current(algorithm).costs();
         assert!(!Packing::Measured.verify(costs, true, 1, [3].into_iter()));
