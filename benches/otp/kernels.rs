@@ -47,7 +47,11 @@ pub fn cpu() -> String {
 /// Prints the CPU, the kernels it has and the plan of each hash function.
 pub fn report() {
     let available: Vec<&str> = Kernel::available().map(Kernel::name).collect();
-    println!("otpcore bench: CPU {}; kernels {}", cpu(), available.join(", "));
+    println!(
+        "otpcore bench: CPU {}; kernels {}",
+        cpu(),
+        available.join(", ")
+    );
     for (algorithm, _) in ALGORITHMS {
         let plan = kernels::plan(algorithm);
         let costs: Vec<String> = [1, 3, 16]

@@ -19,8 +19,8 @@ use std::time::Instant;
 
 use otpcore::kernels::{self, Kernel, Workload};
 use otpcore::{
-    generate_batch, verify_batch, Algorithm, Code, Digits, GenerateRequest, Match, TimeError,
-    Totp, VerifyError, VerifyRequest, Window,
+    generate_batch, verify_batch, Algorithm, Code, Digits, GenerateRequest, Match, TimeError, Totp,
+    VerifyError, VerifyRequest, Window,
 };
 
 use crate::batch::{credentials, inputs, SIZES};
@@ -143,7 +143,9 @@ fn batch() {
         backends.push((kernel.name().to_string(), sets()));
     }
     println!();
-    println!("| hash | job | n | backend | single calls, per code | batch, per code | single / batch |");
+    println!(
+        "| hash | job | n | backend | single calls, per code | batch, per code | single / batch |"
+    );
     println!("|---|---|---:|---|---:|---:|---:|");
     for (algorithm, name, _) in &backends[0].1 {
         for job in ["generate", "verify ±1"] {

@@ -10,9 +10,9 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::accel::{self, Pads, Plan};
 #[cfg(test)]
 use crate::accel::Backend;
+use crate::accel::{self, Pads, Plan};
 use crate::{Algorithm, Secret};
 
 /// HMAC with the key already absorbed, and the kernels to run it with.

@@ -69,7 +69,10 @@ fn ch(b: V, c: V, d: V) -> V {
 #[inline]
 #[target_feature(enable = "avx2")]
 fn maj(a: V, b: V, c: V) -> V {
-    _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(c, _mm256_or_si256(a, b)))
+    _mm256_or_si256(
+        _mm256_and_si256(a, b),
+        _mm256_and_si256(c, _mm256_or_si256(a, b)),
+    )
 }
 
 lane_kernels64!("avx2");

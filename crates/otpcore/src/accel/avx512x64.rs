@@ -6,8 +6,7 @@
 #![allow(clippy::indexing_slicing)]
 
 use core::arch::x86_64::{
-    __m512i, _mm512_add_epi64, _mm512_set1_epi64, _mm512_setzero_si512,
-    _mm512_ternarylogic_epi64,
+    __m512i, _mm512_add_epi64, _mm512_set1_epi64, _mm512_setzero_si512, _mm512_ternarylogic_epi64,
 };
 
 use crate::truncate::dynamic_truncation;

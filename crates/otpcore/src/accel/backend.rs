@@ -100,7 +100,9 @@ impl Backend {
     /// `kernel`, if this CPU and build can run it (a relaxed atomic load once
     /// the CPU's features are cached; no `std` needed).
     pub(crate) fn new(kernel: Kernel) -> Option<Backend> {
-        Kind::of(kernel).filter(|kind| kind.supported()).map(Backend)
+        Kind::of(kernel)
+            .filter(|kind| kind.supported())
+            .map(Backend)
     }
 
     /// Every backend this CPU can run, in [`Kernel::ALL`] order (portable

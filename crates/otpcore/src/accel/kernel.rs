@@ -25,7 +25,12 @@ pub enum Kernel {
 
 impl Kernel {
     /// Every kernel, in a fixed order (also the order of `Kernel::index`).
-    pub const ALL: [Kernel; 4] = [Kernel::Portable, Kernel::ShaNi, Kernel::Avx2, Kernel::Avx512];
+    pub const ALL: [Kernel; 4] = [
+        Kernel::Portable,
+        Kernel::ShaNi,
+        Kernel::Avx2,
+        Kernel::Avx512,
+    ];
 
     /// The name `OTPCORE_BACKEND` and [`Kernel::from_name`] use: `portable`,
     /// `shani`, `avx2`, `avx512`.

@@ -57,18 +57,18 @@ mod portable;
 mod shani;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 mod shani256;
-#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-mod vec;
 #[cfg(all(feature = "std", not(miri)))]
 mod timing;
+#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+mod vec;
 mod workload;
 
 #[cfg(test)]
 pub(crate) use backend::Backend;
 pub use kernel::{Kernel, KernelUnavailable};
 pub(crate) use pads::{Pads, MAX_LANES};
-pub(crate) use plan::{Costs, Plan};
 pub use plan::{force, plan, replan, KernelPlan, Origin};
+pub(crate) use plan::{Costs, Plan};
 pub use workload::Workload;
 
 use pads::{counters, lane_counters, lane_keys, Keys};
@@ -85,14 +85,10 @@ pub(crate) fn sha1_run(plan: &Plan, pads: &Pads<[u32; 5]>, first: u64, out: &mut
 
 /// Truncated HMAC-SHA-1 of `counters[i]` under `keys[i]` into `out[i]`, for the
 /// first `out.len()` lanes (at most [`MAX_LANES`]).
-pub(crate) fn sha1_lanes(
-    plan: &Plan,
-    keys: &[&Pads<[u32; 5]>],
-    counters: &[u64],
-    out: &mut [u32],
-) {
+pub(crate) fn sha1_lanes(plan: &Plan, keys: &[&Pads<[u32; 5]>], counters: &[u64], out: &mut [u32]) {
     if let Some(keys) = lane_keys(keys) {
-        plan.backend(out.len()).sha1(Keys::Each(&keys), &lane_counters(counters), out);
+        plan.backend(out.len())
+            .sha1(Keys::Each(&keys), &lane_counters(counters), out);
     }
 }
 
@@ -114,7 +110,8 @@ pub(crate) fn sha256_lanes(
     out: &mut [u32],
 ) {
     if let Some(keys) = lane_keys(keys) {
-        plan.backend(out.len()).sha256(Keys::Each(&keys), &lane_counters(counters), out);
+        plan.backend(out.len())
+            .sha256(Keys::Each(&keys), &lane_counters(counters), out);
     }
 }
 

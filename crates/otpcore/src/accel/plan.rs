@@ -84,7 +84,10 @@ impl Plan {
 
     /// What each lane count was measured to cost, if the plan was measured.
     pub(crate) fn costs(&self) -> Option<Costs> {
-        self.costs.iter().all(|c| *c != 0).then_some(Costs(self.costs))
+        self.costs
+            .iter()
+            .all(|c| *c != 0)
+            .then_some(Costs(self.costs))
     }
 
     /// `backends[n - 1]` for `n` lanes.
@@ -111,7 +114,9 @@ impl Plan {
 
     /// The table's plan.
     pub(crate) fn from_table(algorithm: Algorithm) -> Plan {
-        Plan::from_backends(core::array::from_fn(|n| table(algorithm, n.wrapping_add(1))))
+        Plan::from_backends(core::array::from_fn(|n| {
+            table(algorithm, n.wrapping_add(1))
+        }))
     }
 
     #[cfg(test)]
@@ -284,14 +289,19 @@ impl Costs {
 pub fn force(kernel: Kernel) -> Result<(), KernelUnavailable> {
     let backend = Backend::new(kernel).ok_or(KernelUnavailable(kernel))?;
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
-        store(algorithm, forced(backend, algorithm), [0; MAX_LANES], Origin::Forced);
+        store(
+            algorithm,
+            forced(backend, algorithm),
+            [0; MAX_LANES],
+            Origin::Forced,
+        );
     }
     Ok(())
 }
 
 /// Times every backend again and replaces the plan for keys made from now on
 /// (with `std`, outside Miri; elsewhere the fixed table). The one-off cost is
-/// in README.md, "Choosing kernels by measurement".
+/// in README.md, "Kernels chosen by measurement".
 pub fn replan() {
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         #[cfg(all(feature = "std", not(miri)))]
@@ -299,7 +309,12 @@ pub fn replan() {
             store(algorithm, plan, costs, Origin::Measured);
             continue;
         }
-        store(algorithm, Plan::from_table(algorithm), [0; MAX_LANES], Origin::Table);
+        store(
+            algorithm,
+            Plan::from_table(algorithm),
+            [0; MAX_LANES],
+            Origin::Table,
+        );
     }
 }
 

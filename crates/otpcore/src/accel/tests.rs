@@ -274,10 +274,17 @@ fn plans_encode_and_decode() {
 /// The table only names backends this CPU has, for every hash and lane count.
 #[test]
 fn the_table_uses_available_backends() {
-    for algorithm in [crate::Algorithm::Sha1, crate::Algorithm::Sha256, crate::Algorithm::Sha512] {
+    for algorithm in [
+        crate::Algorithm::Sha1,
+        crate::Algorithm::Sha256,
+        crate::Algorithm::Sha512,
+    ] {
         for lanes in 1..=MAX_LANES {
             let backend = plan::table(algorithm, lanes);
-            assert!(Backend::available().any(|b| b == backend), "{algorithm} {lanes}");
+            assert!(
+                Backend::available().any(|b| b == backend),
+                "{algorithm} {lanes}"
+            );
             assert!(backend.has_own(algorithm));
         }
     }
@@ -337,7 +344,10 @@ fn costs_add_up_groups() {
 fn kernel_names() {
     for kernel in Kernel::ALL {
         assert_eq!(Kernel::from_name(kernel.name()), Some(kernel));
-        assert_eq!(Kernel::from_name(&kernel.name().to_uppercase()), Some(kernel));
+        assert_eq!(
+            Kernel::from_name(&kernel.name().to_uppercase()),
+            Some(kernel)
+        );
     }
     assert_eq!(Kernel::from_name("sse9"), None);
 }

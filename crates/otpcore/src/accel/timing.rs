@@ -8,8 +8,8 @@
 //! (noise only ever adds time). Each trial runs the group [`REPS`] times, well
 //! above the clock's resolution. The total cost is bounded by the workload:
 //! `ROUNDS × REPS × Σ lanes` HMACs per backend (1,632 for sixteen lane counts),
-//! about a millisecond per hash function on the development machine (README.md,
-//! "Choosing kernels by measurement", measured by the `plan/replan` benchmark).
+//! 2.5 ms for all three hash functions on the development machine (README.md,
+//! "Kernels chosen by measurement", measured by the `plan/replan` benchmark).
 
 use std::time::Instant;
 
@@ -47,9 +47,11 @@ pub(super) fn measure(algorithm: Algorithm) -> Option<(Plan, [u16; MAX_LANES])> 
         for (lanes, best) in (1..=MAX_LANES).zip(best.iter_mut()) {
             let group = out.get_mut(..lanes)?;
             for i in 0..backends.len() {
-                let which = i.wrapping_add(round).checked_rem(backends.len()).unwrap_or(0);
-                let (Some(backend), Some(best)) = (backends.get(which), best.get_mut(which))
-                else {
+                let which = i
+                    .wrapping_add(round)
+                    .checked_rem(backends.len())
+                    .unwrap_or(0);
+                let (Some(backend), Some(best)) = (backends.get(which), best.get_mut(which)) else {
                     continue;
                 };
                 let start = Instant::now();

@@ -94,7 +94,10 @@ fn generate_with(
     for algorithm in present(requests.iter().map(|r| r.algorithm)) {
         let mut of_algorithm = requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm.next().map(|r| r.mac.plan());
-        let (costs, packs) = (plan.and_then(|p| p.costs()), plan.is_some_and(|p| p.packs()));
+        let (costs, packs) = (
+            plan.and_then(|p| p.costs()),
+            plan.is_some_and(|p| p.packs()),
+        );
         if !packing.generate(costs, packs, of_algorithm.count().saturating_add(1)) {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
                 if request.algorithm == algorithm {
@@ -201,7 +204,10 @@ fn verify_with(
     for algorithm in present(requests.iter().map(|r| r.algorithm)) {
         let of_algorithm = || requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm().next().map(|r| r.mac.plan());
-        let (costs, packs) = (plan.and_then(|p| p.costs()), plan.is_some_and(|p| p.packs()));
+        let (costs, packs) = (
+            plan.and_then(|p| p.costs()),
+            plan.is_some_and(|p| p.packs()),
+        );
         let count = of_algorithm().count();
         let candidates = of_algorithm().map(VerifyRequest::candidates);
         if !packing.verify(costs, packs, count, candidates) {
