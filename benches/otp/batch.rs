@@ -70,9 +70,9 @@ pub fn inputs(totps: &[Totp]) -> Vec<String> {
 }
 
 /// Credentials for every size and hash function, made under the current plan.
-type Sets = Vec<(Algorithm, &'static str, Vec<Totp>)>;
+pub type Sets = Vec<(Algorithm, &'static str, Vec<Totp>)>;
 
-fn sets() -> Sets {
+pub fn sets() -> Sets {
     let mut sets = Vec::new();
     for (algorithm, name) in ALGORITHMS {
         sets.push((algorithm, name, credentials(algorithm, 10_000)));

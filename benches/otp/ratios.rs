@@ -19,11 +19,11 @@ use std::time::Instant;
 
 use otpcore::kernels::{self, Kernel, Workload};
 use otpcore::{
-    generate_batch, verify_batch, Algorithm, Code, Digits, GenerateRequest, Match, TimeError, Totp,
+    generate_batch, verify_batch, Algorithm, Code, Digits, GenerateRequest, Match, TimeError,
     VerifyError, VerifyRequest, Window,
 };
 
-use crate::batch::{credentials, inputs, SIZES};
+use crate::batch::{inputs, sets, Sets, SIZES};
 use crate::fixtures::{codes, key, totp, window, ALGORITHMS, AT};
 use crate::peers::Floor;
 
@@ -130,13 +130,7 @@ fn wanted(size: &str) -> bool {
 
 fn batch() {
     // Keys keep the plan they were made under: the measured plan first.
-    let mut backends: Vec<(String, Vec<(Algorithm, &str, Vec<Totp>)>)> = Vec::new();
-    let sets = || {
-        ALGORITHMS
-            .iter()
-            .map(|&(a, name)| (a, name, credentials(a, 10_000)))
-            .collect::<Vec<_>>()
-    };
+    let mut backends: Vec<(String, Sets)> = Vec::new();
     backends.push(("plan".to_string(), sets()));
     for kernel in Kernel::available() {
         kernels::force(kernel).unwrap();
