@@ -298,6 +298,9 @@ mod tests {
     /// `new` keeps the process's plan for its hash function.
     #[test]
     fn new_keeps_the_plan() {
+        let _plan = crate::accel::tests::PLAN_LOCK
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for algorithm in ALGORITHMS {
             let mac = KeyedMac::new(&rfc_secret(), algorithm);
             assert_eq!(mac.plan, Plan::current(algorithm));

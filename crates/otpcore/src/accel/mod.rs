@@ -141,4 +141,4 @@ pub(crate) fn sha512_lanes(
 #[cfg(test)]
 // Tests index fixed arrays and count with small integers.
 #[allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
-mod tests;
+pub(crate) mod tests;

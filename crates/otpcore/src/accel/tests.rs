@@ -16,6 +16,10 @@ use proptest::prelude::*;
 
 use super::*;
 
+/// Held by the tests that change the process's plan or compare against it: the
+/// plan is process-wide and tests run in parallel.
+pub(crate) static PLAN_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Sixteen random pad-state pairs (any state is a valid chaining value).
 fn states<T: Arbitrary + Copy, const W: usize>() -> impl Strategy<Value = Vec<([T; W], [T; W])>>
 where
@@ -296,6 +300,9 @@ fn the_table_uses_available_backends() {
 /// one are unaffected. The only test that changes the process's plan.
 #[test]
 fn forcing_a_kernel() {
+    let _plan = PLAN_LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     for kernel in Kernel::ALL {
         match Backend::new(kernel) {
             Some(backend) => {
