@@ -91,6 +91,16 @@ fn generate_with(
     let Some(first) = requests.first() else {
         return Ok(());
     };
+    if requests.iter().all(|r| r.algorithm == first.algorithm) {
+        // One hash function: decide once; single calls in one pass.
+        let plan = first.mac.plan();
+        if !packing.generate(plan.costs(), plan.packs(), requests.len()) {
+            for (request, code) in requests.iter().zip(codes.iter_mut()) {
+                *code = request.generate_alone();
+            }
+            return Ok(());
+        }
+    }
     for algorithm in present(requests.iter().map(|r| r.algorithm)) {
         let mut of_algorithm = requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm.next().map(|r| r.mac.plan());
@@ -201,6 +211,18 @@ fn verify_with(
     let Some(first) = requests.first() else {
         return Ok(());
     };
+    if requests.iter().all(|r| r.algorithm == first.algorithm) {
+        // One hash function (the usual batch): decide once, and if the answer
+        // is single calls, make them in one pass.
+        let plan = first.mac.plan();
+        let candidates = requests.iter().map(VerifyRequest::candidates);
+        if !packing.verify(plan.costs(), plan.packs(), requests.len(), candidates) {
+            for (request, result) in requests.iter().zip(results.iter_mut()) {
+                *result = request.verify_alone();
+            }
+            return Ok(());
+        }
+    }
     for algorithm in present(requests.iter().map(|r| r.algorithm)) {
         let of_algorithm = || requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm().next().map(|r| r.mac.plan());
