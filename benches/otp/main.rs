@@ -4,6 +4,10 @@
 //! runs one group. Ids read like paths: `totp/verify/sha1/window=3/ok` is TOTP
 //! verification with SHA-1, a window of three steps (±1) and a correct code.
 //! `scripts/bench-report.py` turns `target/criterion` into the README table and chart.
+//!
+//! The run starts by printing the CPU and the kernel plan (`kernels::report`);
+//! ids that end in a kernel name (`/avx512`, `/shani`, …) or `/plan` say which
+//! backend the row used.
 
 use std::time::Duration;
 
@@ -13,11 +17,20 @@ use criterion::Criterion;
 mod batch;
 mod clock;
 mod fixtures;
+mod kernels;
 mod otp;
 mod peers;
+mod ratios;
 mod store;
 
 fn main() {
+    if std::env::var_os("OTPCORE_BENCH_RATIOS").is_some() {
+        // Interleaved A/B ratios instead of criterion (benches/otp/ratios.rs).
+        ratios::run();
+        return;
+    }
+    // The CPU and the plan every row without a kernel in its id runs on.
+    kernels::report();
     if std::env::var_os("OTPCORE_BENCH_CLOCK").is_some_and(|v| v == "thread") {
         run(Criterion::default().with_measurement(clock::ThreadTime));
     } else {
@@ -33,8 +46,11 @@ fn run<M: Measurement + 'static>(c: Criterion<M>) {
         .measurement_time(Duration::from_secs(2))
         .configure_from_args();
     otp::bench(&mut c);
-    batch::bench(&mut c);
     store::bench(&mut c);
     peers::bench(&mut c);
+    kernels::bench(&mut c);
+    // These two change the process's plan (keys made before keep theirs): last.
+    batch::bench(&mut c);
+    kernels::bench_replan(&mut c);
     c.final_summary();
 }

@@ -136,7 +136,7 @@ fn libreauth_totp(secret: &[u8], algorithm: Algorithm) -> libreauth::oath::TOTP 
 }
 
 /// HMAC reduced to its two compression calls, with the pads absorbed up front.
-enum Floor {
+pub(crate) enum Floor {
     Sha1 { inner: [u32; 5], outer: [u32; 5] },
     Sha256 { inner: [u32; 8], outer: [u32; 8] },
 }
@@ -163,7 +163,7 @@ fn pads(secret: &[u8]) -> ([u8; 64], [u8; 64]) {
 }
 
 impl Floor {
-    fn new(algorithm: Algorithm, secret: &[u8]) -> Self {
+    pub(crate) fn new(algorithm: Algorithm, secret: &[u8]) -> Self {
         let (ipad, opad) = pads(secret);
         match algorithm {
             Algorithm::Sha1 => {
@@ -199,7 +199,7 @@ impl Floor {
     }
 
     /// The HMAC of the big-endian counter, as the outer state words.
-    fn code(&self, counter: u64) -> [u32; 8] {
+    pub(crate) fn code(&self, counter: u64) -> [u32; 8] {
         let msg = padded(&counter.to_be_bytes());
         match self {
             Floor::Sha1 { inner, outer } => {

@@ -38,6 +38,11 @@
 //! `leaky_*` run the same pairs against `leaky.rs`, an
 //! early-exit verifier kept to prove that the harness catches a leak.
 //!
+//! Every kernel: the benches run on the process's kernel plan (printed on
+//! stderr, `ct: kernel plan: …`), which `OTPCORE_BACKEND=portable|shani|avx2|avx512`
+//! forces to one kernel for every group size; `scripts/ct-smoke.sh` runs them on
+//! the measured plan and once per kernel this CPU has.
+//!
 //! Samples per bench: `OTPCORE_CT_SAMPLES` (default 1,000,000). `scripts/ct-smoke.sh`
 //! runs a smaller version and checks the bounds. Results and their reading are in
 //! SECURITY.md.
@@ -58,7 +63,7 @@ mod resync;
 use batch::{batch_behind_vs_ahead, batch_correct_vs_wrong, batch_first_vs_last_digit_wrong};
 use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
-use otpcore::{Secret, Steam, SteamCode, Totp, TotpConfig, Window};
+use otpcore::{Algorithm, Secret, Steam, SteamCode, Totp, TotpConfig, Window};
 use resync::{
     otpcore_resync_behind_vs_ahead, otpcore_resync_correct_vs_wrong,
     otpcore_resync_wrong_vs_replayed,
@@ -111,7 +116,22 @@ fn random_secret(rng: &mut BenchRng) -> Secret {
     Secret::from_bytes(&bytes).unwrap()
 }
 
+/// Prints, once per process, the kernel plan every bench runs on: the
+/// measured plan, or the kernel `OTPCORE_BACKEND` forces (`scripts/ct-smoke.sh`
+/// runs every pair once per kernel this CPU has and checks this line).
+fn print_plan() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+            // On stderr: stdout is dudect's, whose `bench <name> ... : <result>`
+            // lines this would split.
+            eprintln!("ct: kernel plan: {}", otpcore::kernels::plan(algorithm));
+        }
+    });
+}
+
 fn keys(rng: &mut BenchRng) -> Vec<Totp> {
+    print_plan();
     (0..KEYS)
         .map(|_| Totp::new(&random_secret(rng), TotpConfig::default()))
         .collect()

@@ -43,6 +43,23 @@ mod truncate;
 mod uri;
 mod verify;
 
+/// Which HMAC kernels compute codes on this machine, and how they were chosen.
+///
+/// otpcore has several kernel sets ([`Kernel`](kernels::Kernel)): portable
+/// code, the x86 SHA extensions, AVX2 and AVX-512 multi-buffer hashing. Which is
+/// fastest for a group of `n` codes (a window of `n` steps, or `n` codes of a
+/// batch) depends on the CPU, so the first key of each hash function times every
+/// kernel this CPU has on a fixed public workload and keeps the fastest per
+/// group size ([`plan`](kernels::plan); with `std`; without it a fixed table).
+/// Set `OTPCORE_BACKEND=portable|shani|avx2|avx512` or call
+/// [`force`](kernels::force) to override it. Every kernel computes the same
+/// codes in constant time; the choice changes only the speed.
+pub mod kernels {
+    pub use crate::accel::{
+        force, plan, replan, Kernel, KernelPlan, KernelUnavailable, Origin, Workload,
+    };
+}
+
 pub use batch::{generate_batch, verify_batch, BatchError, GenerateRequest, VerifyRequest};
 pub use code::{Code, CodeError};
 pub use code_group::GroupedCode;

@@ -10,15 +10,17 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::accel::{self, Backend, Pads};
+#[cfg(test)]
+use crate::accel::Backend;
+use crate::accel::{self, Pads, Plan};
 use crate::{Algorithm, Secret};
 
 /// HMAC with the key already absorbed, and the kernels to run it with.
 #[derive(Clone)]
 pub(crate) struct KeyedMac {
-    /// Chosen once, in [`KeyedMac::new`]: every code of this key runs on it, and
-    /// the CPU is not asked again.
-    backend: Backend,
+    /// The process's plan for this hash function, copied in [`KeyedMac::new`]:
+    /// every code of this key runs on it, and nothing is asked again.
+    plan: Plan,
     pads: HashPads,
 }
 
@@ -94,7 +96,7 @@ fn hash_into<D: sha1::Digest>(key: &[u8], k0: &mut [u8]) {
 impl KeyedMac {
     pub(crate) fn new(secret: &Secret, algorithm: Algorithm) -> Self {
         KeyedMac {
-            backend: Backend::detect(),
+            plan: Plan::current(algorithm),
             pads: HashPads::new(secret, algorithm),
         }
     }
@@ -104,9 +106,14 @@ impl KeyedMac {
     #[cfg(test)]
     pub(crate) fn with_backend(secret: &Secret, algorithm: Algorithm, backend: Backend) -> Self {
         KeyedMac {
-            backend,
+            plan: Plan::only(backend),
             pads: HashPads::new(secret, algorithm),
         }
+    }
+
+    /// The plan this key runs on (the batch reads its measured costs).
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
     }
 
     pub(crate) fn algorithm(&self) -> Algorithm {
@@ -119,13 +126,13 @@ impl KeyedMac {
 
     /// `out[i]` = the truncated HMAC of `counters[i]` under `macs[i]`, for the
     /// first `out.len()` lanes (at most [`accel::MAX_LANES`]). Lanes that all use
-    /// SHA-1 (or all SHA-256) are computed side by side, on the first key's
-    /// backend; anything else one by one.
+    /// one hash function are computed side by side, on the backend the first
+    /// key's plan names for that many lanes; a mix one by one.
     pub(crate) fn truncated_lanes(macs: &[&KeyedMac], counters: &[u64], out: &mut [u32]) {
         let Some(first) = macs.first() else {
             return;
         };
-        let backend = first.backend;
+        let plan = &first.plan;
         match &first.pads {
             HashPads::Sha1(pads) => {
                 let mut keys = [pads; accel::MAX_LANES];
@@ -133,7 +140,7 @@ impl KeyedMac {
                     HashPads::Sha1(p) => Some(p),
                     _ => None,
                 }) {
-                    return accel::sha1_lanes(backend, &keys, counters, out);
+                    return accel::sha1_lanes(plan, &keys, counters, out);
                 }
             }
             HashPads::Sha256(pads) => {
@@ -142,10 +149,18 @@ impl KeyedMac {
                     HashPads::Sha256(p) => Some(p),
                     _ => None,
                 }) {
-                    return accel::sha256_lanes(backend, &keys, counters, out);
+                    return accel::sha256_lanes(plan, &keys, counters, out);
                 }
             }
-            HashPads::Sha512(_) => {}
+            HashPads::Sha512(pads) => {
+                let mut keys = [pads; accel::MAX_LANES];
+                if uniform(&mut keys, macs, |m| match &m.pads {
+                    HashPads::Sha512(p) => Some(p),
+                    _ => None,
+                }) {
+                    return accel::sha512_lanes(plan, &keys, counters, out);
+                }
+            }
         }
         for ((mac, counter), out) in macs.iter().zip(counters).zip(out) {
             *out = mac.truncated(*counter);
@@ -168,9 +183,9 @@ impl KeyedMac {
     #[inline]
     pub(crate) fn truncated_run(&self, first: u64, out: &mut [u32]) {
         match &self.pads {
-            HashPads::Sha1(p) => accel::sha1_run(self.backend, p, first, out),
-            HashPads::Sha256(p) => accel::sha256_run(self.backend, p, first, out),
-            HashPads::Sha512(p) => accel::sha512_run(p, first, out),
+            HashPads::Sha1(p) => accel::sha1_run(&self.plan, p, first, out),
+            HashPads::Sha256(p) => accel::sha256_run(&self.plan, p, first, out),
+            HashPads::Sha512(p) => accel::sha512_run(&self.plan, p, first, out),
         }
     }
 }
@@ -280,11 +295,16 @@ mod tests {
         }
     }
 
-    /// `new` keeps the backend `detect` chose.
+    /// `new` keeps the process's plan for its hash function.
     #[test]
-    fn new_keeps_the_detected_backend() {
-        let mac = KeyedMac::new(&rfc_secret(), Algorithm::Sha1);
-        assert_eq!(mac.backend, Backend::detect());
+    fn new_keeps_the_plan() {
+        let _plan = crate::accel::tests::PLAN_LOCK
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for algorithm in ALGORITHMS {
+            let mac = KeyedMac::new(&rfc_secret(), algorithm);
+            assert_eq!(mac.plan, Plan::current(algorithm));
+        }
     }
 
     /// Runs of every group length, and one across two groups, agree with single

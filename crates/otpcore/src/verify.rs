@@ -160,7 +160,19 @@ pub(crate) fn scan_with(
     window: Window,
     last_used: Option<u64>,
 ) -> Result<Match, VerifyError> {
-    let mut scan = Scan::start(input, parse, expected, window, last_used)?;
+    let scan = Scan::start(input, parse, expected, window, last_used)?;
+    complete(scan, mac, reduce)
+}
+
+/// Computes every candidate of `scan` under `mac`, folds each (reduced by
+/// `reduce`) and finishes: one verification alone, as [`scan_with`] and the
+/// batch's single-call path run it.
+#[inline]
+pub(crate) fn complete(
+    mut scan: Scan,
+    mac: &KeyedMac,
+    reduce: impl Fn(u32) -> u64,
+) -> Result<Match, VerifyError> {
     let mut values = [0u32; MAX_LANES];
     // Candidates are computed up to `MAX_LANES` at a time (independent MACs that
     // the CPU can overlap); how many at a time depends only on the public window.
@@ -189,8 +201,10 @@ pub(crate) struct Scan {
     step: u64,
     /// Candidates not yet handed out.
     pending: usize,
-    accepted: Choice,
-    replayed: Choice,
+    /// 1 once a step was accepted, else 0 (a plain byte: see [`Scan::fold_hit`]).
+    accepted: u8,
+    /// 1 once a matching step was refused as replayed, else 0.
+    replayed: u8,
     best: u64,
     /// `best - expected`, kept up to date in [`Scan::fold`] so that
     /// [`Scan::finish`] has nothing left to compute on either outcome.
@@ -240,8 +254,8 @@ impl Scan {
             next: first,
             step: first,
             pending,
-            accepted: Choice::from(0),
-            replayed: Choice::from(0),
+            accepted: 0,
+            replayed: 0,
             best: 0,
             best_offset: 0,
         }
@@ -288,10 +302,18 @@ impl Scan {
     #[inline]
     pub(crate) fn fold_hit(&mut self, hit: Choice) {
         let step = self.step;
-        // `last_used` and `step` are public; still fold them in as a `Choice` so the
-        // secret-dependent `hit` never meets a branch.
-        let fresh = Choice::from(u8::from(self.last_used.is_none_or(|used| step > used)));
-        let take = hit & fresh;
+        // `last_used` and `step` are public: whether this step may be taken is a
+        // plain 0/1 byte.
+        let fresh = u8::from(self.last_used.is_none_or(|used| step > used));
+        // `hit` is secret-derived. One optimisation barrier per candidate (the
+        // `Choice::from` in `take`, besides the one inside `ct_eq`) hides `take`'s
+        // value from the optimiser, so the selects below stay arithmetic on a
+        // mask and cannot become branches. The accumulators are plain bytes
+        // updated by OR and AND, which no compiler turns into a branch; each
+        // `Choice` operation would add a barrier of its own (a stack round trip,
+        // about a nanosecond each, seven per candidate before issue 17).
+        let hit = hit.unwrap_u8();
+        let take = Choice::from(hit & fresh);
         // Ascending order plus an unconditional select: the newest acceptable step
         // wins when the same digits occur twice in the window.
         self.best = u64::conditional_select(&self.best, &step, take);
@@ -300,8 +322,8 @@ impl Scan {
         // its sign.
         self.best_offset =
             i64::conditional_select(&self.best_offset, &offset(step, self.expected), take);
-        self.accepted |= take;
-        self.replayed |= hit & !fresh;
+        self.accepted |= take.unwrap_u8();
+        self.replayed |= hit & (fresh ^ 1);
         self.step = step.wrapping_add(1);
     }
 
@@ -336,7 +358,9 @@ impl Scan {
     /// `batch_correct_vs_wrong` and `otpcore_resync_correct_vs_wrong` check it;
     /// re-run the full measurement after a compiler upgrade.
     pub(crate) fn finish(self) -> Result<Match, VerifyError> {
-        let accepted = bool::from(self.accepted);
+        // Through a barrier once more: the optimiser must not reason about the
+        // accumulated byte when it builds the `Result` below.
+        let accepted = bool::from(Choice::from(self.accepted));
         let matched = Ok(self.matched());
         let refused = Err(self.refusal());
         let mut out = Err(VerifyError::Mismatch);
@@ -349,7 +373,7 @@ impl Scan {
     /// The refusal if no step is accepted, selected without a branch.
     fn refusal(&self) -> VerifyError {
         core::hint::select_unpredictable(
-            bool::from(self.replayed),
+            bool::from(Choice::from(self.replayed)),
             VerifyError::Replayed,
             VerifyError::Mismatch,
         )

@@ -1,12 +1,15 @@
-//! The one place otpcore chooses a kernel: [`Backend`], asked of the CPU once and
-//! kept, and one `match` per operation on it (after BLAKE3's `Platform`).
+//! The one place otpcore calls a kernel: [`Backend`], a kernel set this CPU was
+//! found to support, and one `match` per operation on it (after BLAKE3's
+//! `Platform`). Which backend computes which group of lanes is the plan's
+//! choice (`plan`), made once per process; this file only runs it.
 //!
 //! One of the two files with `unsafe` (the other is `vec`): a function compiled
 //! for CPU features (`#[target_feature]`) may only be called where those features
 //! are known to exist, and only the CPU can tell, at run time. Each call below is
 //! one `unsafe` block whose `// SAFETY:` comment names the [`Kind`] that proves
 //! the features: a `Backend` holds a SIMD kind only if [`Kind::supported`] said
-//! yes, and its field is private, so nothing else can make one.
+//! yes ([`Backend::new`], [`Backend::available`]), and its field is private, so
+//! nothing else can make one.
 //!
 //! The CPU is asked through `cpufeatures` (CPUID and XGETBV, cached in a static
 //! atomic), which needs no `std`. With `--cfg otpcore_backend="soft"` or under
@@ -14,44 +17,29 @@
 //! compiled out and every operation is portable.
 //!
 //! # Security
-//! The `match` is on public data only: the CPU and the number of lanes (the
-//! window or batch size). Which kernel runs never depends on a key, a counter or
-//! a result.
+//! The `match` is on public data only: the backend the plan chose for a lane
+//! count (the window or batch size). Which kernel runs never depends on a key, a
+//! counter or a result.
 #![allow(unsafe_code)]
 
+use super::kernel::Kernel;
 use super::pads::{Keys, MAX_LANES};
 use super::portable;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-use super::{avx2, avx512, shani, shani256};
+use super::{avx2, avx2x64, avx512, avx512x64, shani, shani256};
+use crate::Algorithm;
 
-// Each token names every feature its kernels are compiled for (`avx512` covers
-// the AVX2 kernel too, which `Kind::Avx512` uses for mid-sized groups).
+// Each token names every feature its kernels are compiled for.
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 cpufeatures::new!(cpuid_shani, "sha", "sse2", "ssse3", "sse4.1");
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 cpufeatures::new!(cpuid_avx2, "avx2");
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-cpufeatures::new!(cpuid_avx512, "avx512f", "avx2");
+cpufeatures::new!(cpuid_avx512, "avx512f");
 
-// Backend choice by lane count, measured on a Zen 5 core (SHA-NI, AVX-512F): the
-// vector kernels always compute all their lanes, so they pay off only from some
-// number of real lanes on. On other CPUs these are reasonable, not tuned.
-/// Lanes from which SHA-1 takes the 16-lane AVX-512 kernel over 4-way SHA-NI.
-#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-const SHA1_AVX512_MIN: usize = 8;
-/// Lanes from which SHA-1 takes the 8-lane AVX2 kernel when there is no SHA-NI.
-#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-const SHA1_AVX2_MIN: usize = 3;
-/// Lanes from which SHA-256 takes the 16-lane AVX-512 kernel over 4-way SHA-NI.
-#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-const SHA256_AVX512_MIN: usize = 9;
-/// Lanes from which SHA-256 takes the 8-lane AVX2 kernel when there is no SHA-NI.
-#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-const SHA256_AVX2_MIN: usize = 3;
-
-/// Which kernels this CPU may run.
+/// A kernel set this CPU can run.
 ///
-/// Only [`Backend::detect`] and [`Backend::available`] make a non-portable value,
+/// Only [`Backend::new`] and [`Backend::available`] make a non-portable value,
 /// after the CPU reported its features: that is the safety invariant every
 /// `unsafe` call below relies on, and why the field is private.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,35 +50,33 @@ pub(crate) struct Backend(Kind);
 enum Kind {
     /// RustCrypto's compression functions, one lane at a time: any CPU.
     Portable,
-    /// SHA-NI in up to four interleaved streams (`sha`, `sse2`, `ssse3`, `sse4.1`).
+    /// SHA-NI in up to four interleaved streams (`sha`, `sse2`, `ssse3`, `sse4.1`);
+    /// SHA-512 portable.
     #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
     ShaNi,
-    /// Eight AVX2 lanes from three lanes on (`avx2`).
+    /// Eight 32-bit or four 64-bit lanes (`avx2`).
     #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
     Avx2,
-    /// Sixteen AVX-512 lanes for wide groups, AVX2 below (`avx512f`, `avx2`).
+    /// Sixteen 32-bit or eight 64-bit lanes (`avx512f`).
     #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
     Avx512,
-    /// Sixteen AVX-512 lanes for wide groups, SHA-NI below (both tokens' features).
-    #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-    Avx512ShaNi,
 }
 
 impl Kind {
-    /// Every kind, from the least to the most capable: where a CPU has several,
-    /// the last it has is the one to use (each later kind has all an earlier one
-    /// has that matters on such a CPU, or more).
-    const ALL: &[Kind] = &[
-        Kind::Portable,
-        #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-        Kind::Avx2,
-        #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-        Kind::ShaNi,
-        #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-        Kind::Avx512,
-        #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-        Kind::Avx512ShaNi,
-    ];
+    /// The kind that runs `kernel` in this build, if it is compiled in.
+    fn of(kernel: Kernel) -> Option<Kind> {
+        match kernel {
+            Kernel::Portable => Some(Kind::Portable),
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kernel::ShaNi => Some(Kind::ShaNi),
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kernel::Avx2 => Some(Kind::Avx2),
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kernel::Avx512 => Some(Kind::Avx512),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
 
     /// Whether this CPU has every feature the kind's kernels are compiled for:
     /// the only place otpcore asks.
@@ -103,8 +89,6 @@ impl Kind {
             Kind::Avx2 => cpuid_avx2::get(),
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
             Kind::Avx512 => cpuid_avx512::get(),
-            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            Kind::Avx512ShaNi => cpuid_avx512::get() && cpuid_shani::get(),
         }
     }
 }
@@ -113,35 +97,41 @@ impl Backend {
     /// One lane at a time, on any CPU.
     pub(crate) const PORTABLE: Backend = Backend(Kind::Portable);
 
-    /// The best kernels this CPU has (three relaxed atomic loads once the
-    /// features are cached; no `std` needed).
-    pub(crate) fn detect() -> Backend {
-        Backend::available().last().unwrap_or(Backend::PORTABLE)
-    }
-
-    /// Every backend this CPU can run, portable first, best last (for tests and
-    /// benchmarks that compare them).
-    pub(crate) fn available() -> impl Iterator<Item = Backend> {
-        Kind::ALL
-            .iter()
-            .copied()
+    /// `kernel`, if this CPU and build can run it (a relaxed atomic load once
+    /// the CPU's features are cached; no `std` needed).
+    pub(crate) fn new(kernel: Kernel) -> Option<Backend> {
+        Kind::of(kernel)
             .filter(|kind| kind.supported())
             .map(Backend)
     }
 
-    /// A short name, as `OTPCORE_EXPECT_BACKENDS` spells it.
-    #[cfg(test)]
-    pub(crate) fn name(self) -> &'static str {
+    /// Every backend this CPU can run, in [`Kernel::ALL`] order (portable
+    /// first), for the planner (which measures only with `std`) and the tests.
+    #[cfg(any(test, all(feature = "std", not(miri))))]
+    pub(crate) fn available() -> impl Iterator<Item = Backend> {
+        Kernel::ALL.into_iter().filter_map(Backend::new)
+    }
+
+    /// The public name of this backend's kernels.
+    pub(crate) fn kernel(self) -> Kernel {
         match self.0 {
-            Kind::Portable => "portable",
+            Kind::Portable => Kernel::Portable,
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            Kind::ShaNi => "shani",
+            Kind::ShaNi => Kernel::ShaNi,
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            Kind::Avx2 => "avx2",
+            Kind::Avx2 => Kernel::Avx2,
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            Kind::Avx512 => "avx512",
+            Kind::Avx512 => Kernel::Avx512,
+        }
+    }
+
+    /// Whether this backend has its own kernel for `algorithm` (SHA-NI has none
+    /// for SHA-512 and runs it portably).
+    pub(crate) fn has_own(self, algorithm: Algorithm) -> bool {
+        match (self.0, algorithm) {
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            Kind::Avx512ShaNi => "avx512+shani",
+            (Kind::ShaNi, Algorithm::Sha512) => false,
+            _ => true,
         }
     }
 
@@ -154,26 +144,26 @@ impl Backend {
         counters: &[u64; MAX_LANES],
         out: &mut [u32],
     ) {
-        match (self.0, out.len()) {
+        match self.0 {
+            Kind::Portable => portable::sha1(keys, counters, out),
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            (Kind::Avx512 | Kind::Avx512ShaNi, lanes) if lanes >= SHA1_AVX512_MIN => {
-                // SAFETY: compiled for `avx512f`; `Kind::Avx512`/`Avx512ShaNi` exist
-                // only where `cpuid_avx512` reported it. Reads its arguments only.
-                unsafe { avx512::sha1(keys, counters, out) }
-            }
-            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            (Kind::ShaNi | Kind::Avx512ShaNi, _) => {
-                // SAFETY: compiled for `sha,sse2,ssse3,sse4.1`; `Kind::ShaNi`/
-                // `Avx512ShaNi` exist only where `cpuid_shani` reported all four.
+            Kind::ShaNi => {
+                // SAFETY: compiled for `sha,sse2,ssse3,sse4.1`; `Kind::ShaNi` exists
+                // only where `cpuid_shani` reported all four.
                 unsafe { shani::sha1(keys, counters, out) }
             }
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            (Kind::Avx2 | Kind::Avx512, lanes) if lanes >= SHA1_AVX2_MIN => {
+            Kind::Avx2 => {
                 // SAFETY: compiled for `avx2`; `Kind::Avx2` exists only where
-                // `cpuid_avx2` reported it, `Kind::Avx512` where `cpuid_avx512` did.
+                // `cpuid_avx2` reported it.
                 unsafe { avx2::sha1(keys, counters, out) }
             }
-            _ => portable::sha1(keys, counters, out),
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kind::Avx512 => {
+                // SAFETY: compiled for `avx512f`; `Kind::Avx512` exists only where
+                // `cpuid_avx512` reported it.
+                unsafe { avx512::sha1(keys, counters, out) }
+            }
         }
     }
 
@@ -185,26 +175,52 @@ impl Backend {
         counters: &[u64; MAX_LANES],
         out: &mut [u32],
     ) {
-        match (self.0, out.len()) {
+        match self.0 {
+            Kind::Portable => portable::sha256(keys, counters, out),
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            (Kind::Avx512 | Kind::Avx512ShaNi, lanes) if lanes >= SHA256_AVX512_MIN => {
-                // SAFETY: compiled for `avx512f`; `Kind::Avx512`/`Avx512ShaNi` exist
-                // only where `cpuid_avx512` reported it. Reads its arguments only.
-                unsafe { avx512::sha256(keys, counters, out) }
-            }
-            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            (Kind::ShaNi | Kind::Avx512ShaNi, _) => {
-                // SAFETY: compiled for `sha,sse2,ssse3,sse4.1`; `Kind::ShaNi`/
-                // `Avx512ShaNi` exist only where `cpuid_shani` reported all four.
+            Kind::ShaNi => {
+                // SAFETY: compiled for `sha,sse2,ssse3,sse4.1`; `Kind::ShaNi` exists
+                // only where `cpuid_shani` reported all four.
                 unsafe { shani256::sha256(keys, counters, out) }
             }
             #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
-            (Kind::Avx2 | Kind::Avx512, lanes) if lanes >= SHA256_AVX2_MIN => {
+            Kind::Avx2 => {
                 // SAFETY: compiled for `avx2`; `Kind::Avx2` exists only where
-                // `cpuid_avx2` reported it, `Kind::Avx512` where `cpuid_avx512` did.
+                // `cpuid_avx2` reported it.
                 unsafe { avx2::sha256(keys, counters, out) }
             }
-            _ => portable::sha256(keys, counters, out),
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kind::Avx512 => {
+                // SAFETY: compiled for `avx512f`; `Kind::Avx512` exists only where
+                // `cpuid_avx512` reported it.
+                unsafe { avx512::sha256(keys, counters, out) }
+            }
+        }
+    }
+
+    /// As [`Backend::sha1`], for HMAC-SHA-512.
+    #[inline]
+    pub(crate) fn sha512(
+        self,
+        keys: Keys<'_, [u64; 8], MAX_LANES>,
+        counters: &[u64; MAX_LANES],
+        out: &mut [u32],
+    ) {
+        match self.0 {
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kind::Avx2 => {
+                // SAFETY: compiled for `avx2`; `Kind::Avx2` exists only where
+                // `cpuid_avx2` reported it.
+                unsafe { avx2x64::sha512(keys, counters, out) }
+            }
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kind::Avx512 => {
+                // SAFETY: compiled for `avx512f`; `Kind::Avx512` exists only where
+                // `cpuid_avx512` reported it.
+                unsafe { avx512x64::sha512(keys, counters, out) }
+            }
+            // SHA-NI has no SHA-512 instructions (on the CPUs it names).
+            _ => portable::sha512(keys, counters, out),
         }
     }
 }

@@ -5,23 +5,29 @@
 //! each lane's truncated MAC (RFC 4226 §5.3 `DT`). Lanes are independent, so the
 //! kernels can interleave them:
 //! - `avx512` / `avx2`: sixteen / eight lanes of SHA-1 or SHA-256 side by side in
-//!   vector registers (multi-buffer hashing, `lanes`);
+//!   vector registers (multi-buffer hashing, `lanes`); `avx512x64` / `avx2x64`:
+//!   eight / four lanes of SHA-512 (`lanes64`);
 //! - `shani` / `shani256`: SHA-1 / SHA-256 with the x86 SHA extensions, up to four
 //!   lanes in lock-step;
 //! - `portable`: one lane at a time through RustCrypto's compression functions.
 //!
+//! Which backend computes a group of `n` lanes of a hash function is the
+//! process's plan (`plan`): measured once at first use, like FFTW's planner,
+//! or forced (`OTPCORE_BACKEND`, [`force`]), or a fixed table without a clock.
+//! Each key keeps a copy of its hash's plan.
+//!
 //! This module is the facade: it cuts runs and batches into groups of
-//! [`MAX_LANES`] and hands each group to a [`Backend`], which the caller detected
-//! once (`KeyedMac::new`) and keeps. `backend` is the only module that chooses a
-//! kernel (by CPU, then by lane count) and the only one that imports them; the
-//! kernels import lane types (`pads`), constants (`consts`) and vector casts
-//! (`vec`), nothing of their callers. All backends compute the same values
-//! (tested against each other and against the `hmac` crate).
+//! [`MAX_LANES`] and hands each group to the backend its plan names for that
+//! many lanes. `backend` is the only module that calls a kernel and the only one
+//! that imports them; the kernels import lane types (`pads`), constants
+//! (`consts`) and vector casts (`vec`), nothing of their callers. All backends
+//! compute the same values (tested against each other and against the `hmac`
+//! crate).
 //!
 //! # Security
-//! The work done depends only on the number of lanes and the CPU, never on the
-//! keys, the counters or the results: no kernel branches on or indexes by secret
-//! data.
+//! The work done depends only on the number of lanes, the CPU and the plan
+//! (itself made from public timings), never on the keys, the counters or the
+//! results: no kernel branches on or indexes by secret data.
 
 // The x86-64 kernels, unless SIMD is compiled out: `--cfg otpcore_backend="soft"`
 // forces the portable code (as RustCrypto's `sha2_backend="soft"`), and Miri can
@@ -29,81 +35,110 @@
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 #[macro_use]
 mod lanes;
+#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+#[macro_use]
+mod lanes64;
 
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 mod avx2;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+mod avx2x64;
+#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 mod avx512;
+#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+mod avx512x64;
 mod backend;
 mod consts;
+mod kernel;
 mod pads;
+mod plan;
 mod portable;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 mod shani;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 mod shani256;
+#[cfg(all(feature = "std", not(miri)))]
+mod timing;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 mod vec;
+mod workload;
 
+#[cfg(test)]
 pub(crate) use backend::Backend;
+pub use kernel::{Kernel, KernelUnavailable};
 pub(crate) use pads::{Pads, MAX_LANES};
+pub use plan::{force, plan, replan, KernelPlan, Origin};
+pub(crate) use plan::{Costs, Plan};
+pub use workload::Workload;
 
 use pads::{counters, lane_counters, lane_keys, Keys};
 
 /// Truncated HMAC-SHA-1 of `first + i` (wrapping) into `out[i]`, for one key.
-pub(crate) fn sha1_run(backend: Backend, pads: &Pads<[u32; 5]>, first: u64, out: &mut [u32]) {
+pub(crate) fn sha1_run(plan: &Plan, pads: &Pads<[u32; 5]>, first: u64, out: &mut [u32]) {
     let mut start = first;
     for chunk in out.chunks_mut(MAX_LANES) {
-        backend.sha1(Keys::Same(pads), &counters(start), chunk);
+        plan.backend(chunk.len())
+            .sha1(Keys::Same(pads), &counters(start), chunk);
         start = start.wrapping_add(MAX_LANES as u64);
     }
 }
 
 /// Truncated HMAC-SHA-1 of `counters[i]` under `keys[i]` into `out[i]`, for the
 /// first `out.len()` lanes (at most [`MAX_LANES`]).
-pub(crate) fn sha1_lanes(
-    backend: Backend,
-    keys: &[&Pads<[u32; 5]>],
-    counters: &[u64],
-    out: &mut [u32],
-) {
+pub(crate) fn sha1_lanes(plan: &Plan, keys: &[&Pads<[u32; 5]>], counters: &[u64], out: &mut [u32]) {
     if let Some(keys) = lane_keys(keys) {
-        backend.sha1(Keys::Each(&keys), &lane_counters(counters), out);
+        plan.backend(out.len())
+            .sha1(Keys::Each(&keys), &lane_counters(counters), out);
     }
 }
 
 /// As [`sha1_run`], for HMAC-SHA-256.
-pub(crate) fn sha256_run(backend: Backend, pads: &Pads<[u32; 8]>, first: u64, out: &mut [u32]) {
+pub(crate) fn sha256_run(plan: &Plan, pads: &Pads<[u32; 8]>, first: u64, out: &mut [u32]) {
     let mut start = first;
     for chunk in out.chunks_mut(MAX_LANES) {
-        backend.sha256(Keys::Same(pads), &counters(start), chunk);
+        plan.backend(chunk.len())
+            .sha256(Keys::Same(pads), &counters(start), chunk);
         start = start.wrapping_add(MAX_LANES as u64);
     }
 }
 
 /// As [`sha1_lanes`], for HMAC-SHA-256.
 pub(crate) fn sha256_lanes(
-    backend: Backend,
+    plan: &Plan,
     keys: &[&Pads<[u32; 8]>],
     counters: &[u64],
     out: &mut [u32],
 ) {
     if let Some(keys) = lane_keys(keys) {
-        backend.sha256(Keys::Each(&keys), &lane_counters(counters), out);
+        plan.backend(out.len())
+            .sha256(Keys::Each(&keys), &lane_counters(counters), out);
     }
 }
 
-/// As [`sha1_run`], for HMAC-SHA-512, always one lane at a time (RustCrypto's
-/// own SHA-512 is already vectorised inside one compression, and there is no
-/// SIMD kernel to choose): no [`Backend`] argument.
-pub(crate) fn sha512_run(pads: &Pads<[u64; 8]>, first: u64, out: &mut [u32]) {
-    for (out, counter) in out.iter_mut().zip(0u64..) {
-        let (words, last) = portable::hmac_sha512(pads, first.wrapping_add(counter));
-        *out = crate::truncate::dynamic_truncation(words, last);
+/// As [`sha1_run`], for HMAC-SHA-512.
+pub(crate) fn sha512_run(plan: &Plan, pads: &Pads<[u64; 8]>, first: u64, out: &mut [u32]) {
+    let mut start = first;
+    for chunk in out.chunks_mut(MAX_LANES) {
+        plan.backend(chunk.len())
+            .sha512(Keys::Same(pads), &counters(start), chunk);
+        start = start.wrapping_add(MAX_LANES as u64);
+    }
+}
+
+/// As [`sha1_lanes`], for HMAC-SHA-512.
+pub(crate) fn sha512_lanes(
+    plan: &Plan,
+    keys: &[&Pads<[u64; 8]>],
+    counters: &[u64],
+    out: &mut [u32],
+) {
+    if let Some(keys) = lane_keys(keys) {
+        plan.backend(out.len())
+            .sha512(Keys::Each(&keys), &lane_counters(counters), out);
     }
 }
 
 #[cfg(test)]
 // Tests index fixed arrays and count with small integers.
 #[allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
-mod tests;
+pub(crate) mod tests;

@@ -12,7 +12,7 @@
 
 use zeroize::Zeroizing;
 
-use crate::truncate::{truncate_sha1, truncate_sha256};
+use crate::truncate::{dynamic_truncation, truncate_sha1, truncate_sha256};
 
 use super::consts::{SHA1_INNER_BITS, SHA1_OUTER_BITS, SHA256_OUTER_BITS};
 use super::pads::{Keys, Pads, MAX_LANES};
@@ -37,6 +37,18 @@ pub(super) fn sha256(
 ) {
     for ((key, counter), out) in keys.lanes().into_iter().zip(counters).zip(out) {
         *out = truncate_sha256(hmac_sha256(key, *counter));
+    }
+}
+
+/// As [`sha1()`], for HMAC-SHA-512.
+pub(super) fn sha512(
+    keys: Keys<'_, [u64; 8], MAX_LANES>,
+    counters: &[u64; MAX_LANES],
+    out: &mut [u32],
+) {
+    for ((key, counter), out) in keys.lanes().into_iter().zip(counters).zip(out) {
+        let (words, last) = hmac_sha512(key, *counter);
+        *out = dynamic_truncation(words, last);
     }
 }
 

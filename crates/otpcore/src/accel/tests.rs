@@ -1,7 +1,8 @@
 //! Differential tests: every backend this CPU has ([`Backend::available`]), at
-//! every lane count 0..=16, with one key for all lanes and with a key per lane,
-//! against [`Backend::PORTABLE`] (itself checked against the `hmac` crate in
-//! `mac`), on random pad states and counters.
+//! every lane count 0..=16, for SHA-1, SHA-256 and SHA-512, with one key for all
+//! lanes and with a key per lane, against [`Backend::PORTABLE`] (itself checked
+//! against the `hmac` crate in `mac`), on random pad states and counters. Then
+//! the plan: its encoding, the table, forcing, the report.
 //!
 //! A backend the CPU lacks cannot be made, so it is not run: the test
 //! `every_expected_backend_runs` prints the ones that were, and with
@@ -15,12 +16,22 @@ use proptest::prelude::*;
 
 use super::*;
 
+/// Held by the tests that change the process's plan or compare against it: the
+/// plan is process-wide and tests run in parallel.
+pub(crate) static PLAN_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Sixteen random pad-state pairs (any state is a valid chaining value).
-fn states<const W: usize>() -> impl Strategy<Value = Vec<([u32; W], [u32; W])>> {
-    proptest::collection::vec((any::<[u32; W]>(), any::<[u32; W]>()), 16)
+fn states<T: Arbitrary + Copy, const W: usize>() -> impl Strategy<Value = Vec<([T; W], [T; W])>>
+where
+    [T; W]: Arbitrary,
+{
+    proptest::collection::vec((any::<[T; W]>(), any::<[T; W]>()), 16)
 }
 
-fn pads<const W: usize>(states: &[([u32; W], [u32; W])]) -> Vec<Pads<[u32; W]>> {
+fn pads<T: Copy, const W: usize>(states: &[([T; W], [T; W])]) -> Vec<Pads<[T; W]>>
+where
+    [T; W]: zeroize::Zeroize,
+{
     states
         .iter()
         .map(|&(inner, outer)| Pads { inner, outer })
@@ -77,13 +88,37 @@ fn check_sha256(keys: Keys<'_, [u32; 8], 16>, counters: &[u64; 16]) -> Result<()
     Ok(())
 }
 
+/// As [`check_sha1`], for SHA-512 (the 64-bit lane kernels).
+fn check_sha512(keys: Keys<'_, [u64; 8], 16>, counters: &[u64; 16]) -> Result<(), TestCaseError> {
+    let mut expected = [0u32; MAX_LANES];
+    Backend::PORTABLE.sha512(keys, counters, &mut expected);
+    for ((key, counter), value) in keys.lanes().iter().zip(counters).zip(expected) {
+        let (words, last) = portable::hmac_sha512(key, *counter);
+        prop_assert_eq!(value, crate::truncate::dynamic_truncation(words, last));
+    }
+    for backend in Backend::available() {
+        for n in 0..=MAX_LANES {
+            let mut out = [0u32; MAX_LANES];
+            backend.sha512(keys, counters, &mut out[..n]);
+            prop_assert_eq!(&out[..n], &expected[..n], "{:?}, {} lanes", backend, n);
+            prop_assert!(
+                out[n..].iter().all(|v| *v == 0),
+                "{:?} wrote past {}",
+                backend,
+                n
+            );
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     // Each case runs every backend at every lane count both ways (about 230
     // kernel calls in an unoptimised build): fewer cases than the default 256.
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn sha1_backends_agree(states in states::<5>(), counters in any::<[u64; 16]>()) {
+    fn sha1_backends_agree(states in states::<u32, 5>(), counters in any::<[u64; 16]>()) {
         let keys = pads(&states);
         let each: [&Pads<[u32; 5]>; 16] = core::array::from_fn(|l| &keys[l]);
         check_sha1(Keys::Each(&each), &counters)?;
@@ -93,20 +128,20 @@ proptest! {
             // across two groups, as a wide window scan makes.
             for n in [0, 1, 3, 9, 16] {
                 let mut lanes = [0u32; MAX_LANES];
-                sha1_lanes(backend, &each[..n], &counters[..n], &mut lanes[..n]);
+                sha1_lanes(&Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
                 let mut expected = [0u32; MAX_LANES];
-                sha1_lanes(Backend::PORTABLE, &each[..n], &counters[..n], &mut expected[..n]);
+                sha1_lanes(&Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
                 prop_assert_eq!(lanes, expected, "{:?}, {} lanes", backend, n);
             }
             let (mut run, mut expected) = ([0u32; 21], [0u32; 21]);
-            sha1_run(backend, &keys[1], counters[0], &mut run);
-            sha1_run(Backend::PORTABLE, &keys[1], counters[0], &mut expected);
+            sha1_run(&Plan::only(backend), &keys[1], counters[0], &mut run);
+            sha1_run(&Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
             prop_assert_eq!(run, expected, "{:?}", backend);
         }
     }
 
     #[test]
-    fn sha256_backends_agree(states in states::<8>(), counters in any::<[u64; 16]>()) {
+    fn sha256_backends_agree(states in states::<u32, 8>(), counters in any::<[u64; 16]>()) {
         let keys = pads(&states);
         let each: [&Pads<[u32; 8]>; 16] = core::array::from_fn(|l| &keys[l]);
         check_sha256(Keys::Each(&each), &counters)?;
@@ -114,14 +149,39 @@ proptest! {
         for backend in Backend::available() {
             for n in [0, 1, 3, 9, 16] {
                 let mut lanes = [0u32; MAX_LANES];
-                sha256_lanes(backend, &each[..n], &counters[..n], &mut lanes[..n]);
+                sha256_lanes(&Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
                 let mut expected = [0u32; MAX_LANES];
-                sha256_lanes(Backend::PORTABLE, &each[..n], &counters[..n], &mut expected[..n]);
+                sha256_lanes(&Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
                 prop_assert_eq!(lanes, expected, "{:?}, {} lanes", backend, n);
             }
             let (mut run, mut expected) = ([0u32; 21], [0u32; 21]);
-            sha256_run(backend, &keys[1], counters[0], &mut run);
-            sha256_run(Backend::PORTABLE, &keys[1], counters[0], &mut expected);
+            sha256_run(&Plan::only(backend), &keys[1], counters[0], &mut run);
+            sha256_run(&Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
+            prop_assert_eq!(run, expected, "{:?}", backend);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn sha512_backends_agree(states in states::<u64, 8>(), counters in any::<[u64; 16]>()) {
+        let keys = pads(&states);
+        let each: [&Pads<[u64; 8]>; 16] = core::array::from_fn(|l| &keys[l]);
+        check_sha512(Keys::Each(&each), &counters)?;
+        check_sha512(Keys::Same(&keys[0]), &counters)?;
+        for backend in Backend::available() {
+            for n in [0, 1, 3, 5, 9, 16] {
+                let mut lanes = [0u32; MAX_LANES];
+                sha512_lanes(&Plan::only(backend), &each[..n], &counters[..n], &mut lanes[..n]);
+                let mut expected = [0u32; MAX_LANES];
+                sha512_lanes(&Plan::only(Backend::PORTABLE), &each[..n], &counters[..n], &mut expected[..n]);
+                prop_assert_eq!(lanes, expected, "{:?}, {} lanes", backend, n);
+            }
+            let (mut run, mut expected) = ([0u32; 21], [0u32; 21]);
+            sha512_run(&Plan::only(backend), &keys[1], counters[0], &mut run);
+            sha512_run(&Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
             prop_assert_eq!(run, expected, "{:?}", backend);
         }
     }
@@ -153,7 +213,7 @@ fn vector_truncation_covers_every_offset() {
 /// comma-separated list of names) fails if one of those is not among them.
 #[test]
 fn every_expected_backend_runs() {
-    let ran: Vec<&str> = Backend::available().map(Backend::name).collect();
+    let ran: Vec<&str> = Backend::available().map(|b| b.kernel().name()).collect();
     std::println!("accel backends tested: {}", ran.join(", "));
     let Ok(expected) = std::env::var("OTPCORE_EXPECT_BACKENDS") else {
         return;
@@ -182,22 +242,119 @@ fn simd_without_std() {
         && std::arch::is_x86_feature_detected!("ssse3")
         && std::arch::is_x86_feature_detected!("sse4.1");
     let avx2 = std::arch::is_x86_feature_detected!("avx2");
-    let avx512 = std::arch::is_x86_feature_detected!("avx512f") && avx2;
+    let avx512 = std::arch::is_x86_feature_detected!("avx512f");
     let mut expected = alloc::vec!["portable"];
-    for (has, name) in [
-        (avx2, "avx2"),
-        (shani, "shani"),
-        (avx512, "avx512"),
-        (avx512 && shani, "avx512+shani"),
-    ] {
+    for (has, name) in [(shani, "shani"), (avx2, "avx2"), (avx512, "avx512")] {
         if has {
             expected.push(name);
         }
     }
-    let available: Vec<&str> = Backend::available().map(Backend::name).collect();
+    let available: Vec<&str> = Backend::available().map(|b| b.kernel().name()).collect();
     assert_eq!(available, expected);
-    if shani || avx2 {
-        assert_ne!(Backend::detect(), Backend::PORTABLE);
+    let public: Vec<&str> = Kernel::available().map(Kernel::name).collect();
+    assert_eq!(public, expected);
+    // The table uses the best kernel this CPU has for wide groups.
+    let wide = plan::table(crate::Algorithm::Sha1, MAX_LANES).kernel();
+    if avx512 {
+        assert_eq!(wide, Kernel::Avx512);
+    } else if shani {
+        assert_eq!(wide, Kernel::ShaNi);
     }
-    assert_eq!(Some(&Backend::detect().name()), expected.last());
+}
+
+/// The plan's word round-trips every backend at every lane count.
+#[test]
+fn plans_encode_and_decode() {
+    for backend in Backend::available() {
+        let plan = Plan::only(backend);
+        assert_eq!(Plan::decode_for_test(plan.encode_for_test()), plan);
+    }
+    let mixed = Plan::from_table(crate::Algorithm::Sha1);
+    assert_eq!(Plan::decode_for_test(mixed.encode_for_test()), mixed);
+    // An unplanned word decodes to portable.
+    assert_eq!(Plan::decode_for_test(0), Plan::only(Backend::PORTABLE));
+}
+
+/// The table only names backends this CPU has, for every hash and lane count.
+#[test]
+fn the_table_uses_available_backends() {
+    for algorithm in [
+        crate::Algorithm::Sha1,
+        crate::Algorithm::Sha256,
+        crate::Algorithm::Sha512,
+    ] {
+        for lanes in 1..=MAX_LANES {
+            let backend = plan::table(algorithm, lanes);
+            assert!(
+                Backend::available().any(|b| b == backend),
+                "{algorithm} {lanes}"
+            );
+            assert!(backend.has_own(algorithm));
+        }
+    }
+}
+
+/// Forcing a kernel makes it the plan of every hash (portable for SHA-512 under
+/// SHA-NI), reported as forced; forcing a missing kernel is refused; `replan`
+/// measures again. Forcing changes only speed, so the tests running beside this
+/// one are unaffected. The only test that changes the process's plan.
+#[test]
+fn forcing_a_kernel() {
+    let _plan = PLAN_LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for kernel in Kernel::ALL {
+        match Backend::new(kernel) {
+            Some(backend) => {
+                force(kernel).unwrap();
+                for algorithm in [crate::Algorithm::Sha1, crate::Algorithm::Sha256] {
+                    let report = plan(algorithm);
+                    assert_eq!(report.origin(), Origin::Forced);
+                    assert!((1..=16).all(|n| report.kernel(n) == kernel), "{report}");
+                }
+                let sha512 = plan(crate::Algorithm::Sha512).kernel(4);
+                let expected = if backend.has_own(crate::Algorithm::Sha512) {
+                    kernel
+                } else {
+                    Kernel::Portable
+                };
+                assert_eq!(sha512, expected);
+            }
+            None => assert_eq!(force(kernel), Err(KernelUnavailable(kernel))),
+        }
+    }
+    // The report reads as ranges of lane counts. (In this one test: the plan is
+    // process-wide, and tests run in parallel.)
+    force(Kernel::Portable).unwrap();
+    assert_eq!(
+        std::format!("{}", plan(crate::Algorithm::Sha256)),
+        "SHA256 (forced): 1-16 lanes portable"
+    );
+    replan();
+    let report = plan(crate::Algorithm::Sha1);
+    assert_ne!(report.origin(), Origin::Forced);
+    std::println!("{report}");
+}
+
+/// Costs beyond sixteen lanes are whole groups plus the rest.
+#[test]
+fn costs_add_up_groups() {
+    let costs = Costs::from_for_test(core::array::from_fn(|n| (n as u16 + 1) * 10));
+    assert_eq!(costs.lanes(0), 0);
+    assert_eq!(costs.lanes(3), 30);
+    assert_eq!(costs.lanes(16), 160);
+    assert_eq!(costs.lanes(35), 2 * 160 + 30);
+}
+
+/// Kernel names round-trip, in any case.
+#[test]
+fn kernel_names() {
+    for kernel in Kernel::ALL {
+        assert_eq!(Kernel::from_name(kernel.name()), Some(kernel));
+        assert_eq!(
+            Kernel::from_name(&kernel.name().to_uppercase()),
+            Some(kernel)
+        );
+    }
+    assert_eq!(Kernel::from_name("sse9"), None);
 }

@@ -14,6 +14,12 @@
 //! are HMAC-SHA-1 and share lanes with SHA-1 TOTP and HOTP ones; generation is
 //! decimal only ([`Code`]).
 //!
+//! Never slower than the single calls: a batch with fewer codes (candidates)
+//! than one group of sixteen lanes makes the single calls itself, in one pass;
+//! a larger one packs lanes, per hash function, only where the process's
+//! measured plan says sixteen lanes at a time beat the kernels the single calls
+//! would use (`choice`). A batch of one request is always the single call.
+//!
 //! Nothing is allocated: the caller provides the result slice.
 //!
 //! ```
@@ -32,6 +38,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod choice;
 mod lanes;
 mod request;
 
@@ -39,6 +46,7 @@ use crate::accel::MAX_LANES;
 use crate::format::Format;
 use crate::verify::Scan;
 use crate::{Code, Match, TimeError, VerifyError};
+use choice::Packing;
 use lanes::{present, Lanes};
 use request::check_lengths;
 pub use request::{BatchError, GenerateRequest, VerifyRequest};
@@ -58,14 +66,59 @@ pub fn generate_batch(
     requests: &[GenerateRequest<'_>],
     codes: &mut [Result<Code, TimeError>],
 ) -> Result<(), BatchError> {
+    generate_with(requests, codes, Packing::Measured)
+}
+
+#[inline]
+fn generate_with(
+    requests: &[GenerateRequest<'_>],
+    codes: &mut [Result<Code, TimeError>],
+    packing: Packing,
+) -> Result<(), BatchError> {
     check_lengths(requests.len(), codes.len())?;
+    if let ([request], [code]) = (requests, &mut *codes) {
+        // One request: the single call, with nothing around it.
+        *code = request.generate_alone();
+        return Ok(());
+    }
+    if !packing.may_pack(requests.len()) {
+        // Fewer codes than one group of lanes: the single calls, in one pass.
+        for (request, code) in requests.iter().zip(codes.iter_mut()) {
+            *code = request.generate_alone();
+        }
+        return Ok(());
+    }
     let Some(first) = requests.first() else {
         return Ok(());
     };
-    for algorithm in present(requests.iter().map(|r| r.mac.algorithm())) {
+    if requests.iter().all(|r| r.algorithm == first.algorithm) {
+        // One hash function: decide once; single calls in one pass.
+        let plan = first.mac.plan();
+        if !packing.generate(plan.costs(), plan.packs(), requests.len()) {
+            for (request, code) in requests.iter().zip(codes.iter_mut()) {
+                *code = request.generate_alone();
+            }
+            return Ok(());
+        }
+    }
+    for algorithm in present(requests.iter().map(|r| r.algorithm)) {
+        let mut of_algorithm = requests.iter().filter(|r| r.algorithm == algorithm);
+        let plan = of_algorithm.next().map(|r| r.mac.plan());
+        let (costs, packs) = (
+            plan.and_then(|p| p.costs()),
+            plan.is_some_and(|p| p.packs()),
+        );
+        if !packing.generate(costs, packs, of_algorithm.count().saturating_add(1)) {
+            for (request, code) in requests.iter().zip(codes.iter_mut()) {
+                if request.algorithm == algorithm {
+                    *code = request.generate_alone();
+                }
+            }
+            continue;
+        }
         let mut lanes = Lanes::new(first.mac);
         for (index, request) in requests.iter().enumerate() {
-            if request.mac.algorithm() != algorithm {
+            if request.algorithm != algorithm {
                 continue;
             }
             match request.step {
@@ -130,16 +183,68 @@ pub fn verify_batch(
     requests: &[VerifyRequest<'_>],
     results: &mut [Result<Match, VerifyError>],
 ) -> Result<(), BatchError> {
+    verify_with(requests, results, Packing::Measured)
+}
+
+#[inline]
+fn verify_with(
+    requests: &[VerifyRequest<'_>],
+    results: &mut [Result<Match, VerifyError>],
+    packing: Packing,
+) -> Result<(), BatchError> {
     check_lengths(requests.len(), results.len())?;
+    if let ([request], [result]) = (requests, &mut *results) {
+        // One request: the single call, with nothing around it.
+        *result = request.verify_alone();
+        return Ok(());
+    }
+    let lanes = requests
+        .iter()
+        .fold(0usize, |sum, r| sum.saturating_add(r.candidates()));
+    if !packing.may_pack(lanes) {
+        // Fewer candidates than one group of lanes: the single calls, in one pass.
+        for (request, result) in requests.iter().zip(results.iter_mut()) {
+            *result = request.verify_alone();
+        }
+        return Ok(());
+    }
     let Some(first) = requests.first() else {
         return Ok(());
     };
-    for algorithm in present(requests.iter().map(|r| r.mac.algorithm())) {
+    if requests.iter().all(|r| r.algorithm == first.algorithm) {
+        // One hash function (the usual batch): decide once, and if the answer
+        // is single calls, make them in one pass.
+        let plan = first.mac.plan();
+        let candidates = requests.iter().map(VerifyRequest::candidates);
+        if !packing.verify(plan.costs(), plan.packs(), requests.len(), candidates) {
+            for (request, result) in requests.iter().zip(results.iter_mut()) {
+                *result = request.verify_alone();
+            }
+            return Ok(());
+        }
+    }
+    for algorithm in present(requests.iter().map(|r| r.algorithm)) {
+        let of_algorithm = || requests.iter().filter(|r| r.algorithm == algorithm);
+        let plan = of_algorithm().next().map(|r| r.mac.plan());
+        let (costs, packs) = (
+            plan.and_then(|p| p.costs()),
+            plan.is_some_and(|p| p.packs()),
+        );
+        let count = of_algorithm().count();
+        let candidates = of_algorithm().map(VerifyRequest::candidates);
+        if !packing.verify(costs, packs, count, candidates) {
+            for (request, result) in requests.iter().zip(results.iter_mut()) {
+                if request.algorithm == algorithm {
+                    *result = request.verify_alone();
+                }
+            }
+            continue;
+        }
         let mut lanes = Lanes::new(first.mac);
         let mut slots: Slots = Default::default();
         let mut used = 0usize;
         for (index, request) in requests.iter().enumerate() {
-            if request.mac.algorithm() != algorithm {
+            if request.algorithm != algorithm {
                 continue;
             }
             let scan = match request.start() {
@@ -225,3 +330,8 @@ fn fold_lanes(
         _ => 0,
     }
 }
+
+#[cfg(test)]
+// Tests count with small integers.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests;

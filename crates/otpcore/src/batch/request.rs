@@ -5,8 +5,8 @@ use core::fmt;
 
 use crate::format::Format;
 use crate::mac::KeyedMac;
-use crate::verify::Scan;
-use crate::{Digits, Hotp, Steam, TimeError, Totp, VerifyError, Window};
+use crate::verify::{complete, Scan};
+use crate::{Algorithm, Code, Digits, Hotp, Match, Steam, TimeError, Totp, VerifyError, Window};
 
 /// Why a batch was refused before anything was computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +38,9 @@ impl std::error::Error for BatchError {}
 #[derive(Clone, Copy)]
 pub struct GenerateRequest<'a> {
     pub(super) mac: &'a KeyedMac,
+    /// `mac`'s hash function, copied here so a batch sorts its requests into
+    /// passes without reading every key.
+    pub(super) algorithm: Algorithm,
     /// Generated codes are decimal: [`generate_batch`](crate::generate_batch)
     /// returns [`Code`](crate::Code)s.
     pub(super) digits: Digits,
@@ -50,6 +53,7 @@ impl<'a> GenerateRequest<'a> {
     pub fn hotp(hotp: &'a Hotp, counter: u64) -> Self {
         GenerateRequest {
             mac: hotp.keyed_mac(),
+            algorithm: hotp.keyed_mac().algorithm(),
             digits: hotp.config().digits,
             step: Ok(counter),
         }
@@ -61,9 +65,20 @@ impl<'a> GenerateRequest<'a> {
     pub fn totp(totp: &'a Totp, at: u64) -> Self {
         GenerateRequest {
             mac: totp.keyed_mac(),
+            algorithm: totp.keyed_mac().algorithm(),
             digits: totp.config().digits,
             step: totp.step_at(at),
         }
+    }
+}
+
+impl GenerateRequest<'_> {
+    /// The code alone, as the single call computes it.
+    #[inline]
+    pub(super) fn generate_alone(&self) -> Result<Code, TimeError> {
+        let step = self.step?;
+        let value = self.mac.truncated(step);
+        Ok(Code::new(self.digits.reduce(value), self.digits))
     }
 }
 
@@ -79,6 +94,9 @@ impl fmt::Debug for GenerateRequest<'_> {
 #[derive(Clone, Copy)]
 pub struct VerifyRequest<'a> {
     pub(super) mac: &'a KeyedMac,
+    /// `mac`'s hash function, copied here so a batch sorts its requests into
+    /// passes without reading every key.
+    pub(super) algorithm: Algorithm,
     /// How `input` is written and how candidates are reduced to compare with it.
     pub(super) format: Format,
     input: &'a str,
@@ -103,6 +121,7 @@ impl<'a> VerifyRequest<'a> {
     ) -> Self {
         VerifyRequest {
             mac: hotp.keyed_mac(),
+            algorithm: hotp.keyed_mac().algorithm(),
             format: Format::Decimal(hotp.config().digits),
             input,
             expected: Ok(counter),
@@ -127,6 +146,7 @@ impl<'a> VerifyRequest<'a> {
     ) -> Self {
         VerifyRequest {
             mac: totp.keyed_mac(),
+            algorithm: totp.keyed_mac().algorithm(),
             format: totp.format(),
             input,
             expected: totp.step_at(at),
@@ -174,6 +194,28 @@ impl<'a> VerifyRequest<'a> {
             self.window,
             self.last_used,
         )
+    }
+}
+
+impl VerifyRequest<'_> {
+    /// The number of candidate steps the window asks for (0 if it is too large:
+    /// such a request is refused before any HMAC). Public: the window's size.
+    pub(super) fn candidates(&self) -> usize {
+        self.window
+            .candidates()
+            .and_then(|c| usize::try_from(c).ok())
+            .unwrap_or(0)
+    }
+
+    /// The outcome alone, as the single call computes it.
+    ///
+    /// # Errors
+    /// As [`VerifyRequest::start`], and [`VerifyError::Mismatch`] /
+    /// [`VerifyError::Replayed`] from the scan.
+    #[inline]
+    pub(super) fn verify_alone(&self) -> Result<Match, VerifyError> {
+        let format = self.format;
+        complete(self.start()?, self.mac, |value| format.reduce(value))
     }
 }
 

@@ -1,0 +1,198 @@
+//! Interleaved A/B ratios for a machine shared with other work:
+//! `OTPCORE_BENCH_RATIOS=1 cargo bench --bench otp` prints, instead of running
+//! criterion, markdown rows of
+//! - batch vs single calls, for each hash function, each `n` of
+//!   `batch::SIZES`, on the measured plan and on each kernel forced in turn;
+//! - verify ±1 vs the bare kernel for its three HMACs (on the kernel the plan
+//!   uses for three lanes) vs the sequential floor.
+//!
+//! `OTPCORE_BENCH_RATIOS=1,2,16` (a list of sizes as the ids spell them:
+//! `1`, `2`, …, `10k`) runs the batch rows of those sizes only.
+//!
+//! Each side runs [`PAIRS`] trials, the two sides back to back in alternating
+//! order, so load from other processes falls on both sides alike. Times are each
+//! side's minimum trial (noise only adds time); the ratio is of those minima,
+//! and the median of the per-pair ratios is printed beside it as a check.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use otpcore::kernels::{self, Kernel, Workload};
+use otpcore::{
+    generate_batch, verify_batch, Algorithm, Code, Digits, GenerateRequest, Match, TimeError,
+    VerifyError, VerifyRequest, Window,
+};
+
+use crate::batch::{inputs, sets, Sets, SIZES};
+use crate::fixtures::{codes, key, totp, window, ALGORITHMS, AT};
+use crate::peers::Floor;
+
+/// Pairs of trials per ratio.
+const PAIRS: usize = 15;
+/// Target length of one trial, in nanoseconds.
+const TRIAL_NS: u128 = 1_500_000;
+
+/// Calls of `f` per trial so that a trial lasts about [`TRIAL_NS`].
+fn calls_per_trial(f: &mut dyn FnMut()) -> u64 {
+    let start = Instant::now();
+    let mut calls = 0u64;
+    while start.elapsed().as_nanos() < TRIAL_NS / 4 {
+        f();
+        calls += 1;
+    }
+    (calls * 4).max(1)
+}
+
+fn trial(f: &mut dyn FnMut(), calls: u64) -> f64 {
+    let start = Instant::now();
+    for _ in 0..calls {
+        f();
+    }
+    start.elapsed().as_nanos() as f64 / calls as f64
+}
+
+/// `(min a, min b, median of b / a)` in nanoseconds per call, interleaved.
+fn ab(a: &mut dyn FnMut(), b: &mut dyn FnMut()) -> (f64, f64, f64) {
+    let (ca, cb) = (calls_per_trial(a), calls_per_trial(b));
+    let (mut min_a, mut min_b) = (f64::MAX, f64::MAX);
+    let mut ratios = Vec::with_capacity(PAIRS);
+    for pair in 0..PAIRS {
+        let (ta, tb) = if pair % 2 == 0 {
+            let ta = trial(a, ca);
+            (ta, trial(b, cb))
+        } else {
+            let tb = trial(b, cb);
+            (trial(a, ca), tb)
+        };
+        min_a = min_a.min(ta);
+        min_b = min_b.min(tb);
+        ratios.push(tb / ta);
+    }
+    ratios.sort_by(f64::total_cmp);
+    (min_a, min_b, ratios[PAIRS / 2])
+}
+
+/// `b / a` of the minima, and the median of the pairs' ratios.
+fn ratio(min_a: f64, min_b: f64, median: f64) -> String {
+    format!("{:.2}× (median {median:.2}×)", min_b / min_a)
+}
+
+pub fn run() {
+    crate::kernels::report();
+    limit();
+    batch();
+}
+
+fn limit() {
+    let work = Workload::new();
+    println!();
+    println!("| hash | kernel (3 lanes) | bare kernel, 3 HMACs | verify ±1, wrong code | verify / kernel | sequential floor | verify / floor |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for (algorithm, name) in ALGORITHMS {
+        let t = totp(algorithm, Digits::SIX);
+        let (_, wrong) = codes(&t);
+        let kernel = kernels::plan(algorithm).kernel(3);
+        let mut out = [0u32; 3];
+        let mut bare = || work.run(kernel, algorithm, black_box(&mut out)).unwrap();
+        let mut verify = || {
+            black_box(t.verify_at(black_box(&wrong), black_box(AT), window(3), None)).ok();
+        };
+        let (k, v, median) = ab(&mut bare, &mut verify);
+        let (floor, floor_ratio) = if algorithm == Algorithm::Sha512 {
+            ("n/a".to_string(), "n/a".to_string())
+        } else {
+            let f = Floor::new(algorithm, key(algorithm));
+            let step = t.step_at(AT).unwrap();
+            let mut floor = || {
+                let s = black_box(step);
+                for candidate in s - 1..=s + 1 {
+                    black_box(f.code(candidate));
+                }
+            };
+            let (fl, v2, r) = ab(&mut floor, &mut verify);
+            (format!("{fl:.0} ns"), ratio(fl, v2, r))
+        };
+        println!(
+            "| {name} | {kernel} | {k:.0} ns | {v:.0} ns | {} | {floor} | {floor_ratio} |",
+            ratio(k, v, median)
+        );
+    }
+}
+
+/// Whether `OTPCORE_BENCH_RATIOS` asks for batch size `size` (any value that
+/// is not a list of sizes asks for all).
+fn wanted(size: &str) -> bool {
+    let value = std::env::var("OTPCORE_BENCH_RATIOS").unwrap_or_default();
+    let list: Vec<&str> = value.split(',').map(str::trim).collect();
+    let sizes: Vec<&str> = SIZES.iter().map(|(_, s)| *s).collect();
+    !list.iter().all(|s| sizes.contains(s)) || value == "1" || list.contains(&size)
+}
+
+fn batch() {
+    // Keys keep the plan they were made under: the measured plan first.
+    let mut backends: Vec<(String, Sets)> = Vec::new();
+    backends.push(("plan".to_string(), sets()));
+    for kernel in Kernel::available() {
+        kernels::force(kernel).unwrap();
+        backends.push((kernel.name().to_string(), sets()));
+    }
+    println!();
+    println!(
+        "| hash | job | n | backend | single calls, per code | batch, per code | single / batch |"
+    );
+    println!("|---|---|---:|---|---:|---:|---:|");
+    for (algorithm, name, _) in &backends[0].1 {
+        for job in ["generate", "verify ±1"] {
+            for (n, size) in SIZES {
+                if !wanted(size) {
+                    continue;
+                }
+                for (backend, sets) in &backends {
+                    let totps = &sets.iter().find(|s| s.0 == *algorithm).unwrap().2[..n];
+                    let (batch, single, median) = if job == "generate" {
+                        let requests: Vec<GenerateRequest<'_>> =
+                            totps.iter().map(|t| GenerateRequest::totp(t, AT)).collect();
+                        let mut codes: Vec<Result<Code, TimeError>> =
+                            vec![Err(TimeError::BeforeT0); n];
+                        let mut codes2 = codes.clone();
+                        let mut single = || {
+                            for (t, out) in totps.iter().zip(codes.iter_mut()) {
+                                *out = t.generate_at(black_box(AT));
+                            }
+                        };
+                        let mut batch = || {
+                            generate_batch(black_box(&requests), &mut codes2).unwrap();
+                        };
+                        ab(&mut batch, &mut single)
+                    } else {
+                        let inputs = inputs(totps);
+                        let requests: Vec<VerifyRequest<'_>> = totps
+                            .iter()
+                            .zip(&inputs)
+                            .map(|(t, i)| VerifyRequest::totp(t, i, AT, Window::default(), None))
+                            .collect();
+                        let mut results: Vec<Result<Match, VerifyError>> =
+                            vec![Err(VerifyError::Mismatch); n];
+                        let mut results2 = results.clone();
+                        let mut single = || {
+                            for ((t, i), out) in totps.iter().zip(&inputs).zip(results.iter_mut()) {
+                                *out = t.verify_at(black_box(i), AT, Window::default(), None);
+                            }
+                        };
+                        let mut batch = || {
+                            verify_batch(black_box(&requests), &mut results2).unwrap();
+                        };
+                        ab(&mut batch, &mut single)
+                    };
+                    let per = |t: f64| t / n as f64;
+                    println!(
+                        "| {name} | {job} | {size} | {backend} | {:.0} ns | {:.0} ns | {} |",
+                        per(single),
+                        per(batch),
+                        ratio(batch, single, median)
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The fixed public workload the planner times (and the benchmarks' bare-kernel
+//! rows run): sixteen made-up keys, one per lane, and counters `0..16`. Nothing
+//! here is secret or derived from a secret: the plan can reveal only what this
+//! workload costs on each backend.
+
+use core::fmt;
+
+use super::backend::Backend;
+use super::kernel::{Kernel, KernelUnavailable};
+use super::pads::{counters, Keys, Pads, MAX_LANES};
+use crate::Algorithm;
+
+/// The planner's fixed public workload: sixteen made-up keys (one per lane) and
+/// counters, for every hash function. [`Workload::run`] is the bare kernel, for
+/// benchmarks that compare kernels or put a full verification next to the
+/// kernel work it contains.
+///
+/// # Security
+/// The keys are public constants: nothing secret is computed.
+pub struct Workload {
+    sha1: [Pads<[u32; 5]>; MAX_LANES],
+    sha256: [Pads<[u32; 8]>; MAX_LANES],
+    sha512: [Pads<[u64; 8]>; MAX_LANES],
+    counters: [u64; MAX_LANES],
+}
+
+/// A public, lane- and word-dependent filler value.
+fn filler(lane: usize, word: usize, outer: bool) -> u64 {
+    let seed = lane
+        .wrapping_mul(16)
+        .wrapping_add(word)
+        .wrapping_add(usize::from(outer).wrapping_mul(8));
+    (seed as u64 | 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// `W` filler words for one lane's inner or outer state, cut to `u32` or not.
+fn state<T, const W: usize>(lane: usize, outer: bool, cut: impl Fn(u64) -> T) -> [T; W] {
+    core::array::from_fn(|w| cut(filler(lane, w, outer)))
+}
+
+impl fmt::Debug for Workload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Workload").finish_non_exhaustive()
+    }
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload::new()
+    }
+}
+
+impl Workload {
+    /// The workload (a few hundred bytes of pad states, made up).
+    #[must_use]
+    pub fn new() -> Self {
+        #[allow(clippy::cast_possible_truncation)]
+        let low = |x: u64| x as u32;
+        Workload {
+            sha1: core::array::from_fn(|l| Pads {
+                inner: state(l, false, low),
+                outer: state(l, true, low),
+            }),
+            sha256: core::array::from_fn(|l| Pads {
+                inner: state(l, false, low),
+                outer: state(l, true, low),
+            }),
+            sha512: core::array::from_fn(|l| Pads {
+                inner: state(l, false, |x| x),
+                outer: state(l, true, |x| x),
+            }),
+            counters: counters(1_000_000),
+        }
+    }
+
+    /// The truncated HMACs of the first `out.len()` lanes (at most 16; the rest
+    /// of `out` is left alone), one key per lane, on `kernel` alone, as the
+    /// planner times it.
+    ///
+    /// # Errors
+    /// [`KernelUnavailable`] if this CPU (or build) cannot run `kernel`.
+    pub fn run(
+        &self,
+        kernel: Kernel,
+        algorithm: Algorithm,
+        out: &mut [u32],
+    ) -> Result<(), KernelUnavailable> {
+        let backend = Backend::new(kernel).ok_or(KernelUnavailable(kernel))?;
+        let n = out.len().min(MAX_LANES);
+        if let Some(group) = out.get_mut(..n) {
+            self.run_on(backend, algorithm, group);
+        }
+        Ok(())
+    }
+
+    /// [`Workload::run`] on a backend already known to run here.
+    pub(crate) fn run_on(&self, backend: Backend, algorithm: Algorithm, out: &mut [u32]) {
+        match algorithm {
+            Algorithm::Sha1 => {
+                let keys = self.sha1.each_ref();
+                backend.sha1(Keys::Each(&keys), &self.counters, out);
+            }
+            Algorithm::Sha256 => {
+                let keys = self.sha256.each_ref();
+                backend.sha256(Keys::Each(&keys), &self.counters, out);
+            }
+            Algorithm::Sha512 => {
+                let keys = self.sha512.each_ref();
+                backend.sha512(Keys::Each(&keys), &self.counters, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Both ways a pass can go — packed lanes and single calls — give exactly the
+//! single calls' results, for every hash function and batch sizes around the
+//! group size; the public functions (which choose by the plan) too. The
+//! random batches of `tests/verification/batch.rs` cover the rest.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::*;
+use crate::{Algorithm, Secret, Totp, TotpConfig, Window};
+
+fn totps(n: usize) -> Vec<Totp> {
+    (0..n)
+        .map(|i| {
+            let algorithm = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512][i % 3];
+            let secret = Secret::from_bytes(&[i as u8 ^ 0x3c; 20]).unwrap();
+            Totp::new(
+                &secret,
+                TotpConfig {
+                    algorithm,
+                    ..TotpConfig::default()
+                },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn packed_and_single_passes_agree_with_single_calls() {
+    let at = 1_234_567_890u64;
+    for n in [0usize, 1, 2, 3, 5, 16, 17, 49] {
+        let totps = totps(n);
+        // Every third input is right, one step ahead, or wrong; windows vary.
+        let inputs: Vec<String> = totps
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match i % 3 {
+                0 => format!("{}", t.generate_at(at).unwrap()),
+                1 => format!("{}", t.generate_at(at + 30).unwrap()),
+                _ => String::from("000000"),
+            })
+            .collect();
+        let windows: Vec<Window> = (0..n).map(|i| Window::symmetric(i as u64 % 4)).collect();
+        let requests: Vec<VerifyRequest<'_>> = totps
+            .iter()
+            .zip(&inputs)
+            .zip(&windows)
+            .map(|((t, input), w)| VerifyRequest::totp(t, input, at, *w, None))
+            .collect();
+        let expected: Vec<Result<Match, VerifyError>> = totps
+            .iter()
+            .zip(&inputs)
+            .zip(&windows)
+            .map(|((t, input), w)| t.verify_at(input, at, *w, None))
+            .collect();
+        let gen_requests: Vec<GenerateRequest<'_>> =
+            totps.iter().map(|t| GenerateRequest::totp(t, at)).collect();
+        let gen_expected: Vec<Result<Code, TimeError>> =
+            totps.iter().map(|t| t.generate_at(at)).collect();
+        for packing in [Packing::Always, Packing::Never, Packing::Measured] {
+            let mut results = alloc::vec![Err(VerifyError::Mismatch); n];
+            verify_with(&requests, &mut results, packing).unwrap();
+            assert_eq!(results, expected, "{packing:?} n={n}");
+            let mut codes = alloc::vec![Err(TimeError::BeforeT0); n];
+            generate_with(&gen_requests, &mut codes, packing).unwrap();
+            assert_eq!(codes, gen_expected, "{packing:?} n={n}");
+        }
+    }
+}
+
+/// Fewer than sixteen lanes are never packed; one request never; sixteen ±1 windows
+/// are packed where sixteen lanes were measured cheaper per lane than three.
+#[test]
+fn packing_follows_the_measured_costs() {
+    assert!(!Packing::Measured.may_pack(15));
+    assert!(Packing::Measured.may_pack(16));
+    for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+        let costs = crate::accel::Plan::current(algorithm).costs();
+        assert!(!Packing::Measured.verify(costs, true, 1, [3].into_iter()));
+        assert!(!Packing::Measured.generate(costs, true, 1));
+        if let Some(costs) = costs {
+            let packed = costs.lanes(48) * 4 < costs.lanes(3) * 16 * 3;
+            let decided = Packing::Measured.verify(Some(costs), true, 16, [3; 16].into_iter());
+            assert_eq!(decided, packed);
+        }
+        // Unmeasured: from two requests on, unless the kernel is portable.
+        assert!(!Packing::Measured.verify(None, true, 1, [3].into_iter()));
+        assert!(Packing::Measured.verify(None, true, 2, [3, 3].into_iter()));
+        assert!(!Packing::Measured.verify(None, false, 2, [3, 3].into_iter()));
+        assert!(!Packing::Measured.generate(None, false, 20));
+    }
+}
