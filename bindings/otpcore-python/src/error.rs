@@ -1,4 +1,4 @@
-//! `OtpError` and one subclass per case of [`otpcore_ffi::OtpError`], reachable as
+//! `OtpError` and one subclass per case of [`otpcore_ffi::OtpError`](::otpcore_ffi::OtpError), reachable as
 //! attributes (`OtpError.Mismatch`), as uniffi's Python module spelled them.
 
 use otpcore_ffi::OtpError as Ffi;

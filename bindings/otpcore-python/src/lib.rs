@@ -1,6 +1,6 @@
 //! The Python package of otpcore: a PyO3 extension module, imported as `otpcore_ffi`.
 //!
-//! Every type and function is a thin conversion over [`otpcore_ffi`], the crate the
+//! Every type and function is a thin conversion over [`otpcore_ffi`](::otpcore_ffi), the crate the
 //! Kotlin and Swift bindings are generated from, so the three languages share one copy
 //! of each decision (error cases, defaults, the verifier's construction). What this
 //! crate adds is the calling convention: one C call per method, arguments read
@@ -11,7 +11,7 @@
 //! pyproject.toml gives type checkers the API.
 //!
 //! Memory: linking `otpcore_ffi` installs its global allocator
-//! ([`otpcore_ffi::WipeOnFree`]) in this library, so every Rust buffer that held a
+//! ([`otpcore_ffi::WipeOnFree`](::otpcore_ffi::WipeOnFree)) in this library, so every Rust buffer that held a
 //! secret (the base32 text, a URI, a QR picture) is zeroed when freed. Python's own
 //! `str`/`bytes` objects are beyond its reach (SECURITY.md, "The FFI boundary").
 
