@@ -26,7 +26,12 @@ jvm="$root/bindings/jvm"
 generated="$jvm/target/generated-sources/uniffi"
 native="$jvm/target/native"
 # Release build: the JAR is what applications ship and what the benchmark measures.
-cargo xtask bindings kotlin --profile release --out "$generated"
+# `--features stores`: the JAR is for JVM servers, which need StatefulVerifier.withRedis /
+# withPostgres (a verifier shared by every server process); Android builds leave it off
+# (bindings/README.md).
+cargo xtask bindings kotlin --profile release --features stores --out "$generated"
+grep -rq 'fun `withRedis`' "$generated" ||
+  { echo "build-jar: the generated Kotlin has no withRedis (built without --features stores?)" >&2; exit 1; }
 
 target_dir="$(cargo metadata --format-version 1 --no-deps |
   grep -o '"target_directory":"[^"]*"' | cut -d'"' -f4)"

@@ -36,16 +36,21 @@ impl Workspace {
         })
     }
 
-    /// Runs `cargo build -p otpcore-ffi --profile <profile>` and returns the path of the
-    /// built shared library (`libotpcore_ffi.so`, `.dylib` on macOS).
-    pub fn build_ffi(&self, profile: &str) -> Result<Utf8PathBuf> {
-        let status = Command::new(cargo())
+    /// Runs `cargo build -p otpcore-ffi --profile <profile> [--features <features>]` and
+    /// returns the path of the built shared library (`libotpcore_ffi.so`, `.dylib` on
+    /// macOS).
+    pub fn build_ffi(&self, profile: &str, features: Option<&str>) -> Result<Utf8PathBuf> {
+        let mut build = Command::new(cargo());
+        build
             .current_dir(&self.root)
-            .args(["build", "-p", FFI_PACKAGE, "--profile", profile])
-            .status()
-            .context("running cargo build")?;
+            .args(["build", "-p", FFI_PACKAGE, "--profile", profile]);
+        if let Some(features) = features {
+            build.args(["--features", features]);
+        }
+        let status = build.status().context("running cargo build")?;
         if !status.success() {
-            bail!("cargo build -p {FFI_PACKAGE} --profile {profile} failed ({status})");
+            let features = features.map_or(String::new(), |f| format!(" --features {f}"));
+            bail!("cargo build -p {FFI_PACKAGE} --profile {profile}{features} failed ({status})");
         }
         let lib = self
             .target_dir

@@ -11,7 +11,7 @@ use crate::cargo::Workspace;
 use crate::language::Language;
 use crate::{install, swift_package, Bindings};
 
-/// Builds `otpcore-ffi` with `request.profile` and writes `request.language`'s bindings to
+/// Builds `otpcore-ffi` with `request.profile` (and `request.features`) and writes `request.language`'s bindings to
 /// `request.out` (or the language's default directory).
 ///
 /// # Errors
@@ -21,6 +21,7 @@ pub fn bindings(request: &Bindings) -> Result<()> {
     let Bindings {
         language,
         profile,
+        features,
         out,
     } = request;
     let workspace = Workspace::locate()?;
@@ -29,7 +30,7 @@ pub fn bindings(request: &Bindings) -> Result<()> {
         Some(dir) => path::absolute(dir).with_context(|| format!("--out {}", dir.display()))?,
         None => workspace.root.join(language.default_out()).into(),
     };
-    let lib = workspace.build_ffi(profile)?;
+    let lib = workspace.build_ffi(profile, features.as_deref())?;
 
     // uniffi finds each crate's `uniffi.toml` by running `cargo metadata` in the current
     // directory, so that must be the workspace.

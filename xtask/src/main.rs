@@ -1,11 +1,12 @@
 //! The project's own tasks, run as `cargo xtask …` (the alias is in `.cargo/config.toml`).
 //!
 //! ```text
-//! cargo xtask bindings <kotlin|swift|python> [--profile P] [--out DIR]
+//! cargo xtask bindings <kotlin|swift|python> [--profile P] [--features F] [--out DIR]
 //! ```
 //!
 //! `bindings` is the one way every language's bindings are made: it builds `otpcore-ffi`
-//! (`cargo build -p otpcore-ffi --profile P`, default `dev`), runs uniffi's library-mode
+//! (`cargo build -p otpcore-ffi --profile P [--features F]`, default `dev` and no
+//! features), runs uniffi's library-mode
 //! generator on the built `libotpcore_ffi` (which reads `bindings/otpcore-ffi/uniffi.toml`
 //! through `cargo metadata`) and writes the result where that language's tests and
 //! packaging expect it (see [`Language`]). Files are replaced only when their content
@@ -23,9 +24,12 @@ use std::process::ExitCode;
 use language::Language;
 
 const USAGE: &str = "\
-usage: cargo xtask bindings <kotlin|swift|python> [--profile P] [--out DIR]
+usage: cargo xtask bindings <kotlin|swift|python> [--profile P] [--features F] [--out DIR]
 
   --profile P  cargo profile of the otpcore-ffi build (default: dev)
+  --features F cargo features of otpcore-ffi (e.g. `stores`: withRedis, withPostgres);
+               the generated sources declare what the library exports, so build both
+               with the same features (default: none)
   --out DIR    where to write the bindings (default: bindings/python/generated,
                bindings/kotlin/target/generated-sources/uniffi, or the bindings/swift
                package, relative to the workspace root)
@@ -38,11 +42,13 @@ enum Command {
     Bindings(Bindings),
 }
 
-/// `cargo xtask bindings <language> [--profile P] [--out DIR]`.
+/// `cargo xtask bindings <language> [--profile P] [--features F] [--out DIR]`.
 #[derive(Debug, PartialEq, Eq)]
 struct Bindings {
     language: Language,
     profile: String,
+    /// Passed to `cargo build --features` as given (comma- or space-separated).
+    features: Option<String>,
     /// As given; relative paths are relative to the caller's working directory.
     out: Option<PathBuf>,
 }
@@ -77,6 +83,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
     }
     let mut language = None;
     let mut profile = None;
+    let mut features = None;
     let mut out = None;
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -86,6 +93,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
         let slot = match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "--profile" => &mut profile,
+            "--features" => &mut features,
             "--out" => &mut out,
             _ if flag.starts_with('-') => return Err(format!("unknown option `{arg}`")),
             _ if language.is_some() => return Err(format!("unexpected argument `{arg}`")),
@@ -105,6 +113,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
     Ok(Command::Bindings(Bindings {
         language: language.ok_or("which language: kotlin, swift or python?")?,
         profile: profile.unwrap_or_else(|| "dev".to_owned()),
+        features,
         out: out.map(PathBuf::from),
     }))
 }
@@ -129,6 +138,7 @@ mod tests {
             Ok(Command::Bindings(Bindings {
                 language: Language::Kotlin,
                 profile: "dev".into(),
+                features: None,
                 out: None
             }))
         );
@@ -139,14 +149,15 @@ mod tests {
         let expected = Ok(Command::Bindings(Bindings {
             language: Language::Swift,
             profile: "release".into(),
+            features: Some("stores".into()),
             out: Some("gen".into()),
         }));
         assert_eq!(
-            parse_str("bindings swift --profile release --out gen"),
+            parse_str("bindings swift --profile release --features stores --out gen"),
             expected
         );
         assert_eq!(
-            parse_str("bindings --out=gen --profile=release swift"),
+            parse_str("bindings --out=gen --features=stores --profile=release swift"),
             expected
         );
     }
@@ -160,6 +171,9 @@ mod tests {
             "bindings python --out",
             "bindings python --out a --out b",
             "bindings python --profile=",
+            "bindings python --features",
+            "bindings python --features=",
+            "bindings python --features a --features b",
             "bindings python --verbose",
             "generate python",
         ] {

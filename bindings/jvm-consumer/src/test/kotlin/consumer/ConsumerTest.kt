@@ -11,6 +11,7 @@ import otpcore.Totp
 import otpcore.VerifierConfig
 import otpcore.VerifyOutcome
 import kotlin.test.assertEquals
+import kotlin.test.assertFalse
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 
@@ -64,5 +65,22 @@ class ConsumerTest {
         val totp = Totp(Secret.fromBytes(rfcKey))
         assertEquals(VerifyOutcome.Accepted(step = 1uL, offset = 0), verifier.verifyTotp("alice", totp, "287082", 59u))
         assertEquals(VerifyOutcome.Replayed, verifier.verifyTotp("alice", totp, "287082", 60u))
+    }
+
+    /**
+     * The JAR is built with `--features stores` (for JVM servers): the shared-store
+     * constructors are in it and its library exports them. A malformed URL fails closed,
+     * without echoing the URL; SharedStoreTest in bindings/kotlin runs them on real servers.
+     */
+    @Test
+    fun sharedStoreConstructorsAreInTheJar() {
+        val e = assertThrows<OtpException.StoreUnavailable> {
+            StatefulVerifier.withRedis("notredis://user:hunter2@host/", VerifierConfig())
+        }
+        assertFalse("hunter2" in e.message.orEmpty())
+        val f = assertThrows<OtpException.StoreUnavailable> {
+            StatefulVerifier.withPostgres("postgresql://u:hunter2@[::1", VerifierConfig())
+        }
+        assertFalse("hunter2" in f.message.orEmpty())
     }
 }
