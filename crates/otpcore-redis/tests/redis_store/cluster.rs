@@ -71,6 +71,7 @@ struct Failover {
 /// loop; the primary is killed mid-run; once its replica serves, each
 /// credential's last code accepted before the kill is submitted again.
 async fn failover(wait: bool) -> Failover {
+    let _one_at_a_time = crate::NODE_KILLING.lock().await;
     let (connection, mut cluster) = cluster().await;
     let mut store = RedisStore::new(connection);
     if wait {

@@ -13,6 +13,12 @@ mod soak;
 use otpcore_redis::RedisStore;
 use otpcore_testkit::servers::RedisServer;
 
+/// Held by each test that kills a cluster node (the failover tests and the
+/// soaks), so that one runs at a time: two clusters of six nodes failing over
+/// at once on a two-core machine starve each other's gossip (1 s node timeout)
+/// and clients, and the figures those tests print would measure that instead.
+pub static NODE_KILLING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 otpcore_testkit::store_contract_tests!(async {
     let server = RedisServer::start();
     let store = RedisStore::new(redis_connection(&server.url()).await);

@@ -17,6 +17,7 @@ use otpcore_testkit::soak;
 
 /// One soak run; `store` names the worker's configuration.
 fn soak_run(store: &str) -> soak::Report {
+    let _one_at_a_time = crate::NODE_KILLING.blocking_lock();
     let cluster = Arc::new(Mutex::new(RedisCluster::start()));
     let urls = cluster.lock().unwrap().urls().join(",");
     let steps = soak::steps_per_task(20_000);
