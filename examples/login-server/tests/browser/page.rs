@@ -46,6 +46,10 @@ impl<'a> Page<'a> {
         loop {
             match old_page.tag_name().await {
                 Err(e) if e.is_stale_element_reference() => break,
+                // Chromium sometimes reports the same thing, mid-navigation, as
+                // an "unknown error" from its inspector rather than as a stale
+                // element (seen in CI with chromedriver 156).
+                Err(e) if e.to_string().contains("does not belong to the document") => break,
                 Err(e) => panic!("waiting for the next page: {e}"),
                 Ok(_) => assert!(
                     Instant::now() < deadline,
