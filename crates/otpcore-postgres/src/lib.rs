@@ -26,6 +26,12 @@ use otpcore_guard::store::{
 };
 use otpcore_guard::ThrottlePolicy;
 
+/// The key of the transaction-level advisory lock [`PostgresStore::migrate`]
+/// holds while it runs the DDL: "otpcore" in ASCII, so that it is unlikely to
+/// meet an application's own advisory locks. Take the same lock if your own
+/// migration tool applies [`PostgresStore::MIGRATION`] while servers start.
+pub const MIGRATION_LOCK: i64 = 0x006f_7470_636f_7265;
+
 /// Times are clamped below 2^53 seconds, where `float8` arithmetic is exact.
 const MAX_TIME: u64 = (1 << 53) - 1;
 
@@ -120,16 +126,33 @@ impl PostgresStore {
         PostgresStore { runner }
     }
 
-    /// Creates the table and index if they do not exist.
+    /// Creates the table, index and function if they do not exist.
+    ///
+    /// Safe to call from every server process at start-up at once: the DDL
+    /// runs in one transaction holding a transaction-level advisory lock
+    /// ([`MIGRATION_LOCK`]), so concurrent calls run one after the other.
+    /// Without it, PostgreSQL's `IF NOT EXISTS` and `OR REPLACE` are not
+    /// safe against each other and one of two concurrent calls fails (test
+    /// `schema::postgres_concurrent_migrations_all_succeed`). The lock is
+    /// released when the transaction ends, so it also works through
+    /// PgBouncer in transaction-pooling mode.
     ///
     /// # Errors
-    /// [`StoreError`] if the database cannot be reached or refuses the DDL.
+    /// [`StoreError`] if the database cannot be reached or refuses the DDL;
+    /// nothing is half-applied then (one transaction).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let client = self.runner.pool.get().await.map_err(unavailable)?;
-        client
-            .batch_execute(Self::MIGRATION)
-            .await
-            .map_err(unavailable)
+        let locked = format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK}); {} COMMIT;",
+            Self::MIGRATION
+        );
+        let result = client.batch_execute(&locked).await.map_err(unavailable);
+        if result.is_err() {
+            // A failed statement leaves the transaction open and aborted on
+            // this pooled connection; end it before the pool reuses it.
+            let _ = client.batch_execute("ROLLBACK").await;
+        }
+        result
     }
 
     /// Deletes the rows that carry no information any more: an expired TOTP

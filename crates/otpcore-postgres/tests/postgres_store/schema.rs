@@ -109,3 +109,46 @@ async fn postgres_purge_trusts_the_database_clock() {
     assert_eq!(store.load(&live).await.unwrap().last_step, Some(1));
     assert_eq!(store.load(&dead).await.unwrap().last_step, None);
 }
+
+/// Servers started at once each run the migration at start-up: on a fresh
+/// database, concurrent `migrate` calls all succeed and leave one schema.
+/// Without the advisory lock `migrate` takes, two concurrent
+/// `CREATE TABLE IF NOT EXISTS` collide in PostgreSQL's catalogue
+/// ("duplicate key value violates unique constraint") and concurrent
+/// `CREATE OR REPLACE FUNCTION` fails with "tuple concurrently updated".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_concurrent_migrations_all_succeed() {
+    let server = PostgresServer::start();
+    let stores: Vec<PostgresStore> = (0..8)
+        .map(|_| crate::postgres_store_unmigrated(&server.conn_str(), 1))
+        .collect();
+    let (admin, connection) = tokio_postgres::connect(&server.conn_str(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    for round in 0..10 {
+        admin
+            .batch_execute(
+                "DROP FUNCTION IF EXISTS otpcore_attempt; DROP TABLE IF EXISTS otpcore_state;",
+            )
+            .await
+            .unwrap();
+        let mut migrations = tokio::task::JoinSet::new();
+        for store in &stores {
+            let store = store.clone();
+            migrations.spawn(async move { store.migrate().await });
+        }
+        while let Some(result) = migrations.join_next().await {
+            let result = result.unwrap();
+            assert!(result.is_ok(), "round {round}: {result:?}");
+        }
+    }
+    let functions = admin
+        .query_one(
+            "SELECT count(*) FROM pg_proc WHERE proname = 'otpcore_attempt'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(functions.get::<_, i64>(0), 1);
+}
