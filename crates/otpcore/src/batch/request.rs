@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::format::Format;
 use crate::mac::KeyedMac;
-use crate::verify::{complete, Scan};
+use crate::verify::{scan, Scan};
 use crate::{Algorithm, Code, Digits, Hotp, Match, Steam, TimeError, Totp, VerifyError, Window};
 
 /// Why a batch was refused before anything was computed.
@@ -212,10 +212,17 @@ impl VerifyRequest<'_> {
     /// # Errors
     /// As [`VerifyRequest::start`], and [`VerifyError::Mismatch`] /
     /// [`VerifyError::Replayed`] from the scan.
-    #[inline]
     pub(super) fn verify_alone(&self) -> Result<Match, VerifyError> {
-        let format = self.format;
-        complete(self.start()?, self.mac, |value| format.reduce(value))
+        // The single call's own function, not an inlined copy of it: a batch
+        // that makes single calls runs the code `Totp::verify_at` runs.
+        scan(
+            self.mac,
+            self.format,
+            self.input,
+            self.expected?,
+            self.window,
+            self.last_used,
+        )
     }
 }
 
