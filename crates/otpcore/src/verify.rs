@@ -165,8 +165,9 @@ pub(crate) fn scan_with(
 }
 
 /// Computes every candidate of `scan` under `mac`, folds each (reduced by
-/// `reduce`) and finishes: one verification alone, as [`scan_with`] and the
-/// batch's single-call path run it.
+/// `reduce`) and finishes: one verification alone, for [`scan_with`] (the
+/// batch's single-call path calls [`scan`] itself, the function the single
+/// calls run).
 #[inline]
 pub(crate) fn complete(
     mut scan: Scan,
