@@ -160,20 +160,7 @@ pub(crate) fn scan_with(
     window: Window,
     last_used: Option<u64>,
 ) -> Result<Match, VerifyError> {
-    let scan = Scan::start(input, parse, expected, window, last_used)?;
-    complete(scan, mac, reduce)
-}
-
-/// Computes every candidate of `scan` under `mac`, folds each (reduced by
-/// `reduce`) and finishes: one verification alone, for [`scan_with`] (the
-/// batch's single-call path calls [`scan`] itself, the function the single
-/// calls run).
-#[inline]
-pub(crate) fn complete(
-    mut scan: Scan,
-    mac: &KeyedMac,
-    reduce: impl Fn(u32) -> u64,
-) -> Result<Match, VerifyError> {
+    let mut scan = Scan::start(input, parse, expected, window, last_used)?;
     let mut values = [0u32; MAX_LANES];
     // Candidates are computed up to `MAX_LANES` at a time (independent MACs that
     // the CPU can overlap); how many at a time depends only on the public window.
