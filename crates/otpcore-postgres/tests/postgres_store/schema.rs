@@ -112,10 +112,10 @@ async fn postgres_purge_trusts_the_database_clock() {
 
 /// Servers started at once each run the migration at start-up: on a fresh
 /// database, concurrent `migrate` calls all succeed and leave one schema.
-/// Without the advisory lock `migrate` takes, two concurrent
-/// `CREATE TABLE IF NOT EXISTS` collide in PostgreSQL's catalogue
-/// ("duplicate key value violates unique constraint") and concurrent
-/// `CREATE OR REPLACE FUNCTION` fails with "tuple concurrently updated".
+/// Without the advisory lock `migrate` takes, this failed in its first round:
+/// two concurrent `CREATE TABLE IF NOT EXISTS` collided in PostgreSQL's
+/// catalogue ("duplicate key value violates unique constraint" on
+/// `pg_type_typname_nsp_index`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_concurrent_migrations_all_succeed() {
     let server = PostgresServer::start();
