@@ -14,9 +14,21 @@ const E: u64 = T / 30;
 
 /// Candidates at `now` whose bits are `bits` (7 of `'0'`/`'1'`, for steps
 /// `E - 3 ..= E + 3`).
-fn offer(now: u64, bits: &str) -> Candidates {
-    let bits = bits.as_bytes().to_vec().into_boxed_slice();
-    Candidates::new(now, E, 2, Window::default(), bits, Some(T + 600), 30).unwrap()
+fn offer(now: u64, match_bits: &str) -> Candidates {
+    Candidates::new(
+        now,
+        E,
+        2,
+        Window::default(),
+        bits(match_bits),
+        Some(T + 600),
+        30,
+    )
+    .unwrap()
+}
+
+fn bits(bits: &str) -> Box<[u8]> {
+    bits.as_bytes().to_vec().into_boxed_slice()
 }
 
 fn lenient() -> ThrottlePolicy {
@@ -53,6 +65,7 @@ pub async fn run<S: Store>(store: &S) {
     newest_fresh_match_wins_and_used_steps_are_replays(store).await;
     throttling_refuses_without_reading(store).await;
     recorded_drift_is_clamped(store).await;
+    drift_returns_to_zero(store).await;
 }
 
 pub async fn window_follows_the_recorded_drift<S: Store>(store: &S) {
@@ -160,4 +173,33 @@ pub async fn recorded_drift_is_clamped<S: Store>(store: &S) {
     );
     // Recorded drift is now 1: window E..=E+2; E+3 is outside.
     assert_eq!(attempt(store, &c, T, "0000001").await, Verdict::Mismatch);
+}
+
+/// A drift back to 0 is recorded as 0, whatever the store keeps for it.
+pub async fn drift_returns_to_zero<S: Store>(store: &S) {
+    let c = cred("attempt-drift-zero");
+    assert_eq!(
+        attempt(store, &c, T, "0000100").await,
+        Verdict::Accepted { step: E + 1 }
+    );
+    assert_eq!(state(store, &c).await, (Some(E + 1), 1, 0));
+    // One step later, drift 1: window E+2..=E+4 (candidates E-1..=E+5). A
+    // match at E+2, the new expected step itself: drift 0.
+    let later = Candidates::new(
+        T + 30,
+        E + 2,
+        2,
+        Window::default(),
+        bits("0001000"),
+        None,
+        30,
+    );
+    assert_eq!(
+        store
+            .attempt(&c, &later.unwrap(), &lenient())
+            .await
+            .unwrap(),
+        Verdict::Accepted { step: E + 2 }
+    );
+    assert_eq!(state(store, &c).await, (Some(E + 2), 0, 0));
 }

@@ -27,5 +27,5 @@ local last = redis.call('GET', KEYS[1])
 if last and not less(last, step) then
   return 0
 end
-record(KEYS[1], KEYS[2], KEYS[3], step, ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]))
+record(KEYS[1], KEYS[2], KEYS[3], step, ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), true, true)
 return 1

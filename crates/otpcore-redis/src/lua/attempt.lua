@@ -16,26 +16,32 @@
 -- here. The window's slice of them is chosen by public state (the recorded
 -- drift) and each of its bits is read once and folded in arithmetically,
 -- without an early exit; a throttled attempt reads none.
-local now = tonumber(ARGV[1])
-local n = tonumber(redis.call('HGET', KEYS[3], 'n') or '0')
-local at = redis.call('HGET', KEYS[3], 'at')
-local wait = refusal(now, n, at, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]),
-  tonumber(ARGV[5]))
-if wait then
-  return {0, wait}
+-- No failure counted (no hash): refusal() cannot refuse (lockout >= 1 and no
+-- previous attempt), so the policy is read only when a failure is counted.
+local failures = redis.call('HMGET', KEYS[3], 'n', 'at')
+local counted = failures[1] or failures[2]
+local n = tonumber(failures[1] or '0')
+if counted then
+  local wait = refusal(tonumber(ARGV[1]), n, failures[2], tonumber(ARGV[2]), tonumber(ARGV[3]),
+    tonumber(ARGV[4]), tonumber(ARGV[5]))
+  if wait then
+    return {0, wait}
+  end
 end
 
 local first, e, max_drift = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local bits = ARGV[11]
--- The recorded drift, clamped to the guard's bound (public state).
-local drift = tonumber(redis.call('GET', KEYS[2]) or '0')
+-- The recorded drift (absent when 0) and last step, in one read.
+local recorded = redis.call('MGET', KEYS[2], KEYS[1])
+-- The drift, clamped to the guard's bound (public state).
+local drift = tonumber(recorded[1] or '0')
 drift = math.max(-max_drift, math.min(max_drift, drift))
 local centre = math.max(e + drift, 0)
 local lo = math.max(centre - tonumber(ARGV[9]), 0)
 local hi = math.min(centre + tonumber(ARGV[10]), #bits - 1)
 -- A stored step of any length: as a double it is exact below 2^53, where every
 -- candidate lies, and rounds to >= 2^53 above, still after every candidate.
-local last = tonumber(redis.call('GET', KEYS[1]) or '-1')
+local last = tonumber(recorded[2] or '-1')
 
 local best, found, replayed = 0, 0, 0
 for i = lo, hi do
@@ -56,9 +62,10 @@ if found > 0 then
   local ttl, keep_until = 0, 0
   if ARGV[12] ~= '0' then
     keep_until = math.min(tonumber(ARGV[12]) + best * tonumber(ARGV[13]), 2 ^ 40)
-    ttl = math.max(keep_until - now, 1)
+    ttl = math.max(keep_until - tonumber(ARGV[1]), 1)
   end
-  record(KEYS[1], KEYS[2], KEYS[3], step, string.format('%d', offset), ttl, keep_until)
+  record(KEYS[1], KEYS[2], KEYS[3], step, string.format('%d', offset), ttl, keep_until,
+    recorded[1], counted)
   return {1, step}
 end
 if replayed > 0 then

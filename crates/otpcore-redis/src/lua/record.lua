@@ -6,10 +6,12 @@ if redis.replicate_commands then
 end
 
 -- Sets the last step and the drift (canonical decimal strings) and forgets the
--- failures. The step is kept for ttl seconds (0 = no expiry) or until the
+-- failures. `had_drift` / `had_failures`: false only when the caller read that
+-- the drift / failure keys are absent, so that deleting them is skipped. The step is kept for ttl seconds (0 = no expiry) or until the
 -- server's own clock reaches `keep_until` (unix seconds, <= 2^40), whichever is
 -- later, so a caller whose clock runs ahead cannot shorten its life.
-local function record(last_key, drift_key, fail_key, step, drift, ttl, keep_until)
+local function record(last_key, drift_key, fail_key, step, drift, ttl, keep_until, had_drift,
+    had_failures)
   if ttl > 0 then
     local by_server = keep_until - tonumber(redis.call('TIME')[1])
     if by_server > ttl then
@@ -19,11 +21,13 @@ local function record(last_key, drift_key, fail_key, step, drift, ttl, keep_unti
   else
     redis.call('SET', last_key, step)
   end
-  if drift == '0' then
-    redis.call('DEL', drift_key)
-  else
+  if drift ~= '0' then
     redis.call('SET', drift_key, drift)
+  elseif had_drift then
+    redis.call('DEL', drift_key)
   end
-  redis.call('DEL', fail_key)
+  if had_failures then
+    redis.call('DEL', fail_key)
+  end
 end
 
