@@ -17,6 +17,8 @@ use criterion::Criterion;
 mod batch;
 mod clock;
 mod fixtures;
+#[path = "../common/interleave.rs"]
+mod interleave;
 mod kernels;
 mod otp;
 mod peers;

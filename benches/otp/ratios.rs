@@ -9,13 +9,9 @@
 //! `OTPCORE_BENCH_RATIOS=1,2,16` (a list of sizes as the ids spell them:
 //! `1`, `2`, …, `10k`) runs the batch rows of those sizes only.
 //!
-//! Each side runs [`PAIRS`] trials, the two sides back to back in alternating
-//! order, so load from other processes falls on both sides alike. Times are each
-//! side's minimum trial (noise only adds time); the ratio is of those minima,
-//! and the median of the per-pair ratios is printed beside it as a check.
+//! Interleaved as `common/interleave.rs` says, in trials of 1.5 ms.
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use otpcore::kernels::{self, Kernel, Workload};
 use otpcore::{
@@ -25,56 +21,14 @@ use otpcore::{
 
 use crate::batch::{inputs, sets, Sets, SIZES};
 use crate::fixtures::{codes, key, totp, window, ALGORITHMS, AT};
+use crate::interleave::{self, ratio};
 use crate::peers::Floor;
 
-/// Pairs of trials per ratio.
-const PAIRS: usize = 15;
 /// Target length of one trial, in nanoseconds.
 const TRIAL_NS: u128 = 1_500_000;
 
-/// Calls of `f` per trial so that a trial lasts about [`TRIAL_NS`].
-fn calls_per_trial(f: &mut dyn FnMut()) -> u64 {
-    let start = Instant::now();
-    let mut calls = 0u64;
-    while start.elapsed().as_nanos() < TRIAL_NS / 4 {
-        f();
-        calls += 1;
-    }
-    (calls * 4).max(1)
-}
-
-fn trial(f: &mut dyn FnMut(), calls: u64) -> f64 {
-    let start = Instant::now();
-    for _ in 0..calls {
-        f();
-    }
-    start.elapsed().as_nanos() as f64 / calls as f64
-}
-
-/// `(min a, min b, median of b / a)` in nanoseconds per call, interleaved.
 fn ab(a: &mut dyn FnMut(), b: &mut dyn FnMut()) -> (f64, f64, f64) {
-    let (ca, cb) = (calls_per_trial(a), calls_per_trial(b));
-    let (mut min_a, mut min_b) = (f64::MAX, f64::MAX);
-    let mut ratios = Vec::with_capacity(PAIRS);
-    for pair in 0..PAIRS {
-        let (ta, tb) = if pair % 2 == 0 {
-            let ta = trial(a, ca);
-            (ta, trial(b, cb))
-        } else {
-            let tb = trial(b, cb);
-            (trial(a, ca), tb)
-        };
-        min_a = min_a.min(ta);
-        min_b = min_b.min(tb);
-        ratios.push(tb / ta);
-    }
-    ratios.sort_by(f64::total_cmp);
-    (min_a, min_b, ratios[PAIRS / 2])
-}
-
-/// `b / a` of the minima, and the median of the pairs' ratios.
-fn ratio(min_a: f64, min_b: f64, median: f64) -> String {
-    format!("{:.2}× (median {median:.2}×)", min_b / min_a)
+    interleave::ab(a, b, TRIAL_NS)
 }
 
 pub fn run() {

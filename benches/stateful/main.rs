@@ -26,6 +26,9 @@ use otpcore_guard::store::{CredentialId, MemoryStore};
 use otpcore_guard::{Guard, GuardConfig, ThrottlePolicy};
 
 #[cfg(any(feature = "redis", feature = "postgres"))]
+#[path = "../common/interleave.rs"]
+mod interleave;
+#[cfg(any(feature = "redis", feature = "postgres"))]
 mod remote;
 
 const T: u64 = 1_700_000_010;

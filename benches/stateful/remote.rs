@@ -6,6 +6,15 @@
 //! second). Then the servers' own load generators on the same server, printed
 //! to stderr: `redis-benchmark -c 64` (`PING`, and `EVAL "return 1" 0`, a
 //! trivial script) and `pgbench -c 64 -M prepared` with `SELECT 1`.
+//!
+//! Between the trivial command and the verification, references that say
+//! where the difference goes, in the same run: for Redis
+//! `roundtrip/redis/script-empty` (`EVALSHA` of `return 1` with an accepted
+//! verification's 3 keys and 13 arguments) and `roundtrip/redis/script-floor`
+//! (a script making only the four commands an accepted verification needs:
+//! `HMGET`, `MGET`, `TIME`, `SET … EX`); for PostgreSQL
+//! `roundtrip/postgres/upsert` (one `INSERT … ON CONFLICT DO UPDATE` by primary
+//! key, a trivial write).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,7 +27,7 @@ use otpcore_guard::store::{CredentialId, Store};
 use otpcore_guard::{Guard, Outcome};
 use tokio::runtime::Runtime;
 
-use super::{config, totp, T};
+use super::{config, interleave, totp, T};
 
 /// One round trip of the backend's trivial command.
 pub type Trivial = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
@@ -54,11 +63,19 @@ pub fn measure<S: Store + 'static>(
     rt: &Runtime,
     guard: Arc<Guard<S>>,
     trivial: Trivial,
+    references: &[(&str, Trivial)],
 ) {
+    if std::env::var_os("OTPCORE_BENCH_RATIOS").is_some() {
+        ratios(backend, rt, &guard, &trivial, references);
+        return;
+    }
     let t = totp();
     let mut group = c.benchmark_group(format!("stateful/roundtrip/{backend}"));
     let one = trivial.clone();
     group.bench_function("trivial", |b| b.iter(|| rt.block_on(one())));
+    for (name, reference) in references {
+        group.bench_function(*name, |b| b.iter(|| rt.block_on(reference())));
+    }
     let id = credential(0);
     let mut at = T;
     group.bench_function("accepted", |b| {
@@ -139,6 +156,43 @@ pub fn measure<S: Store + 'static>(
     group.finish();
 }
 
+/// `OTPCORE_BENCH_RATIOS=1`: instead of criterion's groups, each reference
+/// and an accepted verification against the trivial command, interleaved
+/// (`common/interleave.rs`, trials of about 40 ms), as markdown rows. The
+/// accepted side also computes its code (about 0.1 µs, under 0.2 % of it).
+fn ratios<S: Store + 'static>(
+    backend: &str,
+    rt: &Runtime,
+    guard: &Guard<S>,
+    trivial: &Trivial,
+    references: &[(&str, Trivial)],
+) {
+    const TRIAL_NS: u128 = 40_000_000;
+    let t = totp();
+    let id = credential(0);
+    let mut at = T;
+    let mut one = || rt.block_on(trivial());
+    let mut row = |name: &str, b: &mut dyn FnMut()| {
+        let (a, b, median) = interleave::ab(&mut one, b, TRIAL_NS);
+        println!(
+            "| {backend} | {name} | {:.1} µs | {:.1} µs | {} |",
+            b / 1e3,
+            a / 1e3,
+            interleave::ratio(a, b, median)
+        );
+    };
+    println!("| backend | call | time | trivial command | ratio |");
+    println!("|---|---|---:|---:|---:|");
+    for (name, reference) in references {
+        row(name, &mut || rt.block_on(reference()));
+    }
+    row("accepted verification", &mut || {
+        at += 30;
+        let code = t.generate_at(at).unwrap().to_string();
+        assert_served(&rt.block_on(guard.verify_totp(&id, &t, &code, at)));
+    });
+}
+
 /// `elapsed` for `done` operations, as the time `iters` would take.
 fn scale(elapsed: Duration, iters: u64, done: u64) -> Duration {
     elapsed.mul_f64(iters as f64 / done as f64)
@@ -155,6 +209,70 @@ fn report(what: &str, mut cmd: std::process::Command) {
         }
         Err(e) => eprintln!("reference {what}: not run ({e})"),
     }
+}
+
+/// The commands an accepted verification cannot do without, and nothing else:
+/// read the failures and the drift and last step, read the server's clock,
+/// record the step with its expiry.
+#[cfg(feature = "redis")]
+const SCRIPT_FLOOR: &str = "
+local failures = redis.call('HMGET', KEYS[3], 'n', 'at')
+local recorded = redis.call('MGET', KEYS[2], KEYS[1])
+local now = redis.call('TIME')
+redis.call('SET', KEYS[1], ARGV[6], 'EX', ARGV[13])
+return {1, ARGV[6]}";
+
+/// `EVALSHA` of `source` (loaded first) with the keys and arguments of an
+/// accepted verification, on fresh keys each time.
+#[cfg(feature = "redis")]
+fn script_call(
+    rt: &Runtime,
+    connection: &redis::aio::MultiplexedConnection,
+    source: &str,
+) -> Trivial {
+    static CALL: AtomicU64 = AtomicU64::new(0);
+    let connection = connection.clone();
+    let mut con = connection.clone();
+    let sha: String = rt
+        .block_on(
+            redis::cmd("SCRIPT")
+                .arg("LOAD")
+                .arg(source)
+                .query_async(&mut con),
+        )
+        .unwrap();
+    Arc::new(move || {
+        let (mut con, sha) = (connection.clone(), sha.clone());
+        Box::pin(async move {
+            let base = format!("ref:{{{}}}", CALL.fetch_add(1, Ordering::Relaxed));
+            let _: redis::Value = redis::cmd("EVALSHA")
+                .arg(&sha)
+                .arg(3)
+                .arg(&[
+                    format!("{base}:last"),
+                    format!("{base}:drift"),
+                    format!("{base}:fail"),
+                ])
+                .arg(&[
+                    "1700000040",
+                    "100",
+                    "100",
+                    "0",
+                    "0",
+                    "56666657",
+                    "11",
+                    "10",
+                    "1",
+                    "1",
+                    "00000000000100000000000",
+                    "1700000460",
+                    "30",
+                ])
+                .query_async(&mut con)
+                .await
+                .unwrap();
+        })
+    })
 }
 
 #[cfg(feature = "redis")]
@@ -177,8 +295,12 @@ pub fn redis(c: &mut Criterion) {
             let _: String = redis::cmd("PING").query_async(&mut con).await.unwrap();
         })
     });
+    let references = [
+        ("script-empty", script_call(&rt, &connection, "return 1")),
+        ("script-floor", script_call(&rt, &connection, SCRIPT_FLOOR)),
+    ];
     let guard = Guard::new(otpcore_redis::RedisStore::new(connection), config()).unwrap();
-    measure(c, "redis", &rt, Arc::new(guard), trivial);
+    measure(c, "redis", &rt, Arc::new(guard), trivial, &references);
     let port = server.port().to_string();
     for args in [&["-t", "ping"][..], &["EVAL", "return 1", "0"][..]] {
         let mut cmd = std::process::Command::new("redis-benchmark");
@@ -220,16 +342,31 @@ pub fn postgres(c: &mut Criterion) {
         .unwrap();
     let store = otpcore_postgres::PostgresStore::new(pool.clone());
     rt.block_on(store.migrate()).unwrap();
-    let trivial: Trivial = Arc::new(move || {
+    let statement = |sql: &'static str| -> Trivial {
         let pool = pool.clone();
-        Box::pin(async move {
-            let client = pool.get().await.unwrap();
-            let statement = client.prepare_cached("SELECT 1").await.unwrap();
-            client.query_one(&statement, &[]).await.unwrap();
+        Arc::new(move || {
+            let pool = pool.clone();
+            Box::pin(async move {
+                let client = pool.get().await.unwrap();
+                let statement = client.prepare_cached(sql).await.unwrap();
+                client.execute(&statement, &[]).await.unwrap();
+            })
         })
-    });
+    };
+    let trivial = statement("SELECT 1");
+    let upsert = statement(
+        "INSERT INTO otpcore_state AS s (credential, last_step) VALUES ('bench:upsert', 1)
+         ON CONFLICT (credential) DO UPDATE SET last_step = s.last_step + 1",
+    );
     let guard = Guard::new(store, config()).unwrap();
-    measure(c, "postgres", &rt, Arc::new(guard), trivial);
+    measure(
+        c,
+        "postgres",
+        &rt,
+        Arc::new(guard),
+        trivial,
+        &[("upsert", upsert)],
+    );
     let script = std::env::temp_dir().join(format!("otpcore-select1-{}.sql", std::process::id()));
     std::fs::write(&script, "SELECT 1;\n").unwrap();
     let mut cmd = std::process::Command::new(server.bindir().join("pgbench"));
