@@ -94,11 +94,15 @@ impl Code {
                             found: expected.saturating_add(1),
                         });
                     }
-                    // At most 10 digits: below 10^10 < 2^64, so neither step overflows.
+                    // At most 10 digits (`found < expected <= 10` here): `value` stays
+                    // below 10^10 < 2^64 and `found` below 11, so the wrapping steps
+                    // never wrap. They are plain `lea`/`add`: the saturating ones
+                    // compiled to a `mul` with an overflow test per digit, a longer
+                    // dependency chain ahead of every verification.
                     value = value
-                        .saturating_mul(10)
-                        .saturating_add(u64::from(byte.wrapping_sub(b'0')));
-                    found = found.saturating_add(1);
+                        .wrapping_mul(10)
+                        .wrapping_add(u64::from(byte.wrapping_sub(b'0')));
+                    found = found.wrapping_add(1);
                     after_digit = true;
                 }
                 b' ' | b'-' if after_digit => after_digit = false,
