@@ -76,10 +76,10 @@ impl Plan {
         }
     }
 
-    /// Whether sixteen lanes run on a kernel that computes lanes side by side
-    /// (not portable): what an unmeasured plan's batch decides by.
-    pub(crate) fn packs(&self) -> bool {
-        self.backend(MAX_LANES) != Backend::PORTABLE
+    /// The kernel of sixteen lanes: what an unmeasured plan's batch decides by
+    /// (`batch::choice`).
+    pub(crate) fn sixteen(&self) -> Kernel {
+        self.backend(MAX_LANES).kernel()
     }
 
     /// What each lane count was measured to cost, if the plan was measured.

@@ -6,9 +6,12 @@
 //! than the batch's own bookkeeping. The plan's measured costs
 //! ([`Costs`], from the plan of the pass's first key, whose plan the packed
 //! groups run on) answer that per pass. A plan that was not measured (forced, or
-//! the table without a clock) packs from two requests on if its kernel for
-//! sixteen lanes computes lanes side by side, and never on the portable kernel
-//! alone (one lane at a time either way: packing would only add bookkeeping).
+//! the table without a clock) decides by the kernel its sixteen lanes run on,
+//! from two requests on: codes pack on any kernel but the portable one (one
+//! lane at a time either way: packing would only add bookkeeping); windows pack
+//! only where lanes run side by side in vector registers (AVX2, AVX-512), not
+//! on SHA-NI, which interleaves up to four codes and gets little from more
+//! than a ±1 window's three (see [`packs_windows`]).
 //!
 //! # Security
 //! The choice depends on the number of requests, their hash function and their
@@ -16,6 +19,7 @@
 //! on a key, an input code or a result.
 
 use crate::accel::{Costs, MAX_LANES};
+use crate::kernels::Kernel;
 
 /// How a pass decides; tests pin either path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +43,24 @@ fn saves_enough(packed: u64, single: u64) -> bool {
     packed.saturating_mul(4) < single.saturating_mul(3)
 }
 
+/// Whether an unmeasured plan packs codes (generation) on `sixteen`, the
+/// kernel of its sixteen lanes: one code per single call, so any kernel that
+/// computes several at once gains (SHA-NI forced, sixteen codes: 1.66–1.78×
+/// the single calls; README.md, "Kernels chosen by measurement").
+fn packs_codes(sixteen: Kernel) -> bool {
+    sixteen != Kernel::Portable
+}
+
+/// Whether an unmeasured plan packs verification windows on `sixteen`. A
+/// single call already computes its window's candidates together, so only
+/// kernels whose lanes run side by side pay for the batch's bookkeeping
+/// (AVX2 and AVX-512 forced, ±1 windows: 1.29–3.73× the single calls); SHA-NI
+/// interleaving four codes instead of three does not (SHA-256, n ≥ 8: 0.93–0.94×
+/// packed; README.md, "Kernels chosen by measurement").
+fn packs_windows(sixteen: Kernel) -> bool {
+    matches!(sixteen, Kernel::Avx2 | Kernel::Avx512)
+}
+
 impl Packing {
     /// Whether a batch of `lanes` HMACs (codes, or window candidates) in all may
     /// be packed at all: only from one full group of lanes on. Below that, the
@@ -56,11 +78,12 @@ impl Packing {
     }
 
     /// Whether to pack a verification pass of `requests` requests whose windows
-    /// have `candidates` steps each, with the pass's measured `costs`.
+    /// have `candidates` steps each, with the pass's measured `costs` (or, if
+    /// unmeasured, `sixteen`: the kernel of the plan's sixteen lanes).
     pub(super) fn verify(
         self,
         costs: Option<Costs>,
-        packs: bool,
+        sixteen: Option<Kernel>,
         requests: usize,
         candidates: impl Iterator<Item = usize>,
     ) -> bool {
@@ -74,7 +97,7 @@ impl Packing {
                     }
                     saves_enough(costs.lanes(total), single)
                 }
-                None => packs && requests >= 2,
+                None => sixteen.is_some_and(packs_windows) && requests >= 2,
             },
             #[cfg(test)]
             Packing::Always => true,
@@ -83,8 +106,14 @@ impl Packing {
         }
     }
 
-    /// Whether to pack a generation pass of `requests` codes.
-    pub(super) fn generate(self, costs: Option<Costs>, packs: bool, requests: usize) -> bool {
+    /// Whether to pack a generation pass of `requests` codes (`costs` and
+    /// `sixteen` as for [`Packing::verify`]).
+    pub(super) fn generate(
+        self,
+        costs: Option<Costs>,
+        sixteen: Option<Kernel>,
+        requests: usize,
+    ) -> bool {
         match self {
             Packing::Measured => match costs {
                 Some(costs) => saves_enough(
@@ -93,12 +122,43 @@ impl Packing {
                         .lanes(1)
                         .saturating_mul(u64::try_from(requests).unwrap_or(u64::MAX)),
                 ),
-                None => packs && requests >= 2,
+                None => sixteen.is_some_and(packs_codes) && requests >= 2,
             },
             #[cfg(test)]
             Packing::Always => true,
             #[cfg(test)]
             Packing::Never => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Kernel, Packing};
+
+    /// Unmeasured plans (forced, or the table without a clock): windows pack
+    /// only on side-by-side lanes, codes on any kernel but the portable one;
+    /// never a single request.
+    #[test]
+    fn unmeasured_plans_pack_by_the_kernel_of_sixteen_lanes() {
+        let pack = Packing::Measured;
+        let windows = |n: usize| core::iter::repeat_n(3, n);
+        for (kernel, windows_pack, codes_pack) in [
+            (Kernel::Portable, false, false),
+            (Kernel::ShaNi, false, true),
+            (Kernel::Avx2, true, true),
+            (Kernel::Avx512, true, true),
+        ] {
+            assert_eq!(
+                pack.verify(None, Some(kernel), 2, windows(2)),
+                windows_pack,
+                "{kernel}"
+            );
+            assert_eq!(pack.generate(None, Some(kernel), 2), codes_pack, "{kernel}");
+            assert!(!pack.verify(None, Some(kernel), 1, windows(1)), "{kernel}");
+            assert!(!pack.generate(None, Some(kernel), 1), "{kernel}");
+        }
+        assert!(!pack.verify(None, None, 2, windows(2)));
+        assert!(!pack.generate(None, None, 2));
     }
 }

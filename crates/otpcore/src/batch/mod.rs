@@ -94,7 +94,7 @@ fn generate_with(
     if requests.iter().all(|r| r.algorithm == first.algorithm) {
         // One hash function: decide once; single calls in one pass.
         let plan = first.mac.plan();
-        if !packing.generate(plan.costs(), plan.packs(), requests.len()) {
+        if !packing.generate(plan.costs(), Some(plan.sixteen()), requests.len()) {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
                 *code = request.generate_alone();
             }
@@ -104,11 +104,8 @@ fn generate_with(
     for algorithm in present(requests.iter().map(|r| r.algorithm)) {
         let mut of_algorithm = requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm.next().map(|r| r.mac.plan());
-        let (costs, packs) = (
-            plan.and_then(|p| p.costs()),
-            plan.is_some_and(|p| p.packs()),
-        );
-        if !packing.generate(costs, packs, of_algorithm.count().saturating_add(1)) {
+        let (costs, sixteen) = (plan.and_then(|p| p.costs()), plan.map(|p| p.sixteen()));
+        if !packing.generate(costs, sixteen, of_algorithm.count().saturating_add(1)) {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
                 if request.algorithm == algorithm {
                     *code = request.generate_alone();
@@ -216,7 +213,12 @@ fn verify_with(
         // is single calls, make them in one pass.
         let plan = first.mac.plan();
         let candidates = requests.iter().map(VerifyRequest::candidates);
-        if !packing.verify(plan.costs(), plan.packs(), requests.len(), candidates) {
+        if !packing.verify(
+            plan.costs(),
+            Some(plan.sixteen()),
+            requests.len(),
+            candidates,
+        ) {
             for (request, result) in requests.iter().zip(results.iter_mut()) {
                 *result = request.verify_alone();
             }
@@ -226,13 +228,10 @@ fn verify_with(
     for algorithm in present(requests.iter().map(|r| r.algorithm)) {
         let of_algorithm = || requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm().next().map(|r| r.mac.plan());
-        let (costs, packs) = (
-            plan.and_then(|p| p.costs()),
-            plan.is_some_and(|p| p.packs()),
-        );
+        let (costs, sixteen) = (plan.and_then(|p| p.costs()), plan.map(|p| p.sixteen()));
         let count = of_algorithm().count();
         let candidates = of_algorithm().map(VerifyRequest::candidates);
-        if !packing.verify(costs, packs, count, candidates) {
+        if !packing.verify(costs, sixteen, count, candidates) {
             for (request, result) in requests.iter().zip(results.iter_mut()) {
                 if request.algorithm == algorithm {
                     *result = request.verify_alone();

@@ -8,6 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::*;
+use crate::kernels::Kernel;
 use crate::{Algorithm, Secret, Totp, TotpConfig, Window};
 
 fn totps(n: usize) -> Vec<Totp> {
@@ -77,17 +78,22 @@ fn packing_follows_the_measured_costs() {
     assert!(Packing::Measured.may_pack(16));
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         let costs = crate::accel::Plan::current(algorithm).costs();
-        assert!(!Packing::Measured.verify(costs, true, 1, [3].into_iter()));
-        assert!(!Packing::Measured.generate(costs, true, 1));
+        assert!(!Packing::Measured.verify(costs, Some(Kernel::Avx512), 1, [3].into_iter()));
+        assert!(!Packing::Measured.generate(costs, Some(Kernel::Avx512), 1));
         if let Some(costs) = costs {
             let packed = costs.lanes(48) * 4 < costs.lanes(3) * 16 * 3;
-            let decided = Packing::Measured.verify(Some(costs), true, 16, [3; 16].into_iter());
+            let decided = Packing::Measured.verify(
+                Some(costs),
+                Some(Kernel::Avx512),
+                16,
+                [3; 16].into_iter(),
+            );
             assert_eq!(decided, packed);
         }
-        // Unmeasured: from two requests on, unless the kernel is portable.
-        assert!(!Packing::Measured.verify(None, true, 1, [3].into_iter()));
-        assert!(Packing::Measured.verify(None, true, 2, [3, 3].into_iter()));
-        assert!(!Packing::Measured.verify(None, false, 2, [3, 3].into_iter()));
-        assert!(!Packing::Measured.generate(None, false, 20));
+        // Unmeasured: by the kernel of sixteen lanes (`choice::tests`).
+        let pack = |kernel| Packing::Measured.verify(None, Some(kernel), 2, [3, 3].into_iter());
+        assert!(pack(Kernel::Avx512));
+        assert!(!pack(Kernel::ShaNi));
+        assert!(!Packing::Measured.generate(None, Some(Kernel::Portable), 20));
     }
 }
