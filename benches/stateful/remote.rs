@@ -320,6 +320,24 @@ pub fn redis(c: &mut Criterion) {
     }
 }
 
+/// Connections in the PostgreSQL pool the 64 tasks share:
+/// `OTPCORE_BENCH_PG_POOL`, by default four per CPU (at least 4, at most 64).
+/// On 2 vCPUs `pgbench` calling `otpcore_attempt` made 15,000–17,000 tps with 8
+/// or 16 connections and 7,600–8,100 with 64, where `SELECT 1` stayed at
+/// 71,000–85,000 (README.md, "Distributed stores"): more backends than the
+/// server has CPUs to run them only contend.
+#[cfg(feature = "postgres")]
+fn pool_size() -> usize {
+    let default = std::thread::available_parallelism().map_or(4, |n| n.get().saturating_mul(4));
+    let size = std::env::var("OTPCORE_BENCH_PG_POOL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+        .clamp(1, TASKS as usize);
+    eprintln!("postgres pool: {size} connections for {TASKS} tasks");
+    size
+}
+
 #[cfg(feature = "postgres")]
 pub fn postgres(c: &mut Criterion) {
     use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime as Rt};
@@ -336,7 +354,7 @@ pub fn postgres(c: &mut Criterion) {
         },
     );
     let pool = Pool::builder(manager)
-        .max_size(TASKS as usize)
+        .max_size(pool_size())
         .runtime(Rt::Tokio1)
         .build()
         .unwrap();
