@@ -1,7 +1,7 @@
 //! Stateful verification cost: the in-memory guard against the pure
 //! verification it wraps, and (features `redis`, `postgres`) the shared stores
 //! against one round trip of a trivial command on the same private server
-//! (`remote.rs`).
+//! (`remote.rs`, `servers.rs`).
 //!
 //! `cargo bench -p otpcore-benches --bench stateful --all-features`. Ids:
 //! `stateful/verify/<store>/<outcome>`, with `pure` the stateless
@@ -30,6 +30,8 @@ use otpcore_guard::{Guard, GuardConfig, ThrottlePolicy};
 mod interleave;
 #[cfg(any(feature = "redis", feature = "postgres"))]
 mod remote;
+#[cfg(any(feature = "redis", feature = "postgres"))]
+mod servers;
 
 const T: u64 = 1_700_000_010;
 
@@ -91,8 +93,8 @@ fn main() {
 
     group.finish();
     #[cfg(feature = "redis")]
-    remote::redis(&mut c);
+    servers::redis(&mut c);
     #[cfg(feature = "postgres")]
-    remote::postgres(&mut c);
+    servers::postgres(&mut c);
     c.final_summary();
 }
