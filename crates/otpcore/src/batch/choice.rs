@@ -15,8 +15,9 @@
 //!
 //! # Security
 //! The choice depends on the number of requests, their hash function and their
-//! window sizes (public), and on the plan's timings of a public workload: never
-//! on a key, an input code or a result.
+//! window sizes (public), and on the plan's timings of a public workload (or,
+//! unmeasured, on the kernel of its sixteen lanes): never on a key, an input
+//! code or a result.
 
 use crate::accel::{Costs, MAX_LANES};
 use crate::kernels::Kernel;
