@@ -1,7 +1,7 @@
 //! `Format`: how a one-time password is written, decimal digits ([`Code`]) or
 //! Steam's five characters ([`SteamCode`]). HOTP, TOTP and Steam compute the same
 //! truncated HMAC (RFC 4226 §5.3); only this last step differs, so one window
-//! scan (`verify::scan`) and one batch path serve every format.
+//! scan (`scan::scan`) and one batch path serve every format.
 
 use crate::{Code, CodeError, Digits, SteamCode};
 
@@ -44,12 +44,13 @@ impl Format {
     /// or the code. Each arm divides by a constant ([`Digits::reduce`]'s powers of
     /// ten, Steam's `26^5`), which the compiler lowers to a multiply and shift: no
     /// `div`, whose latency depends on its operands, ever sees the value.
-    /// `inline(always)`: it runs once per candidate, in `verify::scan`'s loop and
+    /// `inline(always)`: it runs once per candidate, in `scan::scan`'s fold and
     /// in `batch::fold_lanes`, where a call would cost more than the reduction.
-    /// With rustc 1.95 on x86-64 the loop tests the format per candidate (a
-    /// `test`/`jne` to the Steam arm, else the jump table on the digit count that
-    /// `Digits::reduce` always had), with `imul`/`shr`/`sub` and no `div` in
-    /// either arm.
+    /// With rustc 1.95 on x86-64 the format (a `test`/`jne` to the Steam arm)
+    /// and the digit count (a jump table, as `Digits::reduce` always had) are
+    /// branches on those public values: once per scan in the unrolled copies of
+    /// `scan::scan_with` for one to three candidates, per candidate in its loop;
+    /// `imul`/`shr`/`sub` and no `div` in every arm.
     #[inline(always)]
     pub(crate) fn reduce(self, truncated: u32) -> u64 {
         match self {

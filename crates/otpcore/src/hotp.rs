@@ -5,7 +5,7 @@ use core::fmt;
 use crate::format::Format;
 use crate::mac::KeyedMac;
 use crate::resync::scan_consecutive;
-use crate::verify::scan;
+use crate::scan::scan;
 use crate::{Algorithm, Code, Digits, Match, Secret, VerifyError, Window};
 
 /// HOTP parameters.

@@ -33,6 +33,7 @@ mod params;
 #[cfg(feature = "qr")]
 mod qr;
 mod resync;
+mod scan;
 mod secret;
 mod steam;
 mod steam_code;

@@ -251,7 +251,8 @@ fn uniform<'a, S: Zeroize>(
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::verify::{scan_with, Match, VerifyError, Window};
+    use crate::scan::scan_with;
+    use crate::verify::{Match, VerifyError, Window};
     use hmac::{Hmac, KeyInit, Mac};
 
     const ALGORITHMS: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
@@ -369,7 +370,9 @@ mod tests {
 
     /// The verification path: a window scan through each backend finds the step
     /// whose value it is given, at either end and in the middle of windows of 1,
-    /// 3 and 21 steps (the last across two 16-lane groups), and nothing else.
+    /// 2, 3 (the unrolled copies of `scan_with`), 5 and 21 steps (its loop, the
+    /// last across two 16-lane groups), refuses it as replayed once it is
+    /// `last_used`, and matches nothing else.
     #[test]
     fn window_scans_agree_on_every_backend() {
         let secret = rfc_secret();
@@ -378,21 +381,34 @@ mod tests {
             let portable = KeyedMac::with_backend(&secret, algorithm, Backend::PORTABLE);
             for backend in Backend::available() {
                 let mac = KeyedMac::with_backend(&secret, algorithm, backend);
-                for (behind, ahead) in [(0, 0), (1, 1), (10, 10)] {
+                for (behind, ahead) in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (10, 10)] {
                     let window = Window { behind, ahead };
-                    let scan = |value| {
-                        scan_with(&mac, "", |_| Ok(value), u64::from, expected, window, None)
-                            .map(|m: Match| m.step)
+                    let scan = |value, last_used| {
+                        scan_with(
+                            &mac,
+                            "",
+                            |_| Ok(value),
+                            u64::from,
+                            expected,
+                            window,
+                            last_used,
+                        )
+                        .map(|m: Match| (m.step, m.offset))
                     };
                     for step in [expected - behind, expected, expected + ahead] {
                         // The value of `step` occurs nowhere else in these windows.
+                        let value = u64::from(portable.truncated(step));
+                        let offset = step as i64 - expected as i64;
+                        let case = alloc::format!("{algorithm} {backend:?} {window:?} {step}");
+                        assert_eq!(scan(value, None), Ok((step, offset)), "{case}");
+                        assert_eq!(scan(value, Some(step - 1)), Ok((step, offset)), "{case}");
                         assert_eq!(
-                            scan(u64::from(portable.truncated(step))),
-                            Ok(step),
-                            "{algorithm} {backend:?}"
+                            scan(value, Some(step)),
+                            Err(VerifyError::Replayed),
+                            "{case}"
                         );
                     }
-                    assert_eq!(scan(u64::MAX), Err(VerifyError::Mismatch));
+                    assert_eq!(scan(u64::MAX, None), Err(VerifyError::Mismatch));
                 }
             }
         }

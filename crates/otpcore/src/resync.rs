@@ -4,7 +4,7 @@
 use subtle::ConstantTimeEq;
 
 use crate::mac::KeyedMac;
-use crate::verify::Scan;
+use crate::scan::Scan;
 use crate::{Code, Digits, Match, VerifyError, Window};
 
 /// Finds a counter `c` in `window` around `expected` such that `first` is the code
@@ -20,7 +20,7 @@ use crate::{Code, Digits, Match, VerifyError, Window};
 /// [`Hotp::verify`](crate::Hotp::verify): accepted or not, replayed or not and the
 /// offset's sign are selected, never branched on, and [`Scan::finish`] builds the
 /// `Result` without a branch (see its doc comment for the code it compiles to,
-/// here as in `verify::scan`).
+/// here as in `scan::scan`).
 pub(crate) fn scan_consecutive(
     mac: &KeyedMac,
     digits: Digits,

@@ -5,7 +5,7 @@ use core::fmt;
 use crate::format::Format;
 use crate::mac::KeyedMac;
 use crate::resync::scan_consecutive_ending_in;
-use crate::verify::scan;
+use crate::scan::scan;
 use crate::{Algorithm, Code, Digits, Match, Period, Secret, VerifyError, Window};
 
 /// Why a time cannot be turned into a time step.

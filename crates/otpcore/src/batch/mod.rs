@@ -44,7 +44,7 @@ mod request;
 
 use crate::accel::MAX_LANES;
 use crate::format::Format;
-use crate::verify::Scan;
+use crate::scan::Scan;
 use crate::{Code, Match, TimeError, VerifyError};
 use choice::Packing;
 use lanes::{present, Lanes};

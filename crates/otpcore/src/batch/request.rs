@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::format::Format;
 use crate::mac::KeyedMac;
-use crate::verify::{scan, Scan};
+use crate::scan::{scan, Scan};
 use crate::{Algorithm, Code, Digits, Hotp, Match, Steam, TimeError, Totp, VerifyError, Window};
 
 /// Why a batch was refused before anything was computed.

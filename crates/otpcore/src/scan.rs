@@ -1,0 +1,355 @@
+//! The constant-time window scan shared by [`Hotp`](crate::Hotp),
+//! [`Totp`](crate::Totp) and [`Steam`](crate::Steam): [`scan`] computes every
+//! candidate of a window and [`Scan`] decides, fed one reduced candidate per
+//! step. The batch API and resynchronisation decide with the same [`Scan`],
+//! so all of them decide identically.
+
+use cmov::{Cmov, CmovEq};
+use subtle::Choice;
+
+use crate::accel::MAX_LANES;
+use crate::format::Format;
+use crate::mac::KeyedMac;
+use crate::verify::{Match, VerifyError, Window};
+use crate::CodeError;
+
+/// Verifies `input`, a code in `format`, against every step in `window` around
+/// `expected`.
+///
+/// Steps that would fall below 0 or above `u64::MAX` do not exist and are skipped
+/// (a defined result, not an error): at `expected = 0` a ±1 window has two candidates.
+pub(crate) fn scan(
+    mac: &KeyedMac,
+    format: Format,
+    input: &str,
+    expected: u64,
+    window: Window,
+    last_used: Option<u64>,
+) -> Result<Match, VerifyError> {
+    scan_with(
+        mac,
+        input,
+        |text| format.parse(text),
+        |truncated| format.reduce(truncated),
+        expected,
+        window,
+        last_used,
+    )
+}
+
+/// [`scan`] for any code encoding: `parse` turns the (public) input into a value,
+/// `reduce` turns each candidate's truncated HMAC into the same kind of value
+/// without branching on it or indexing with it.
+pub(crate) fn scan_with(
+    mac: &KeyedMac,
+    input: &str,
+    parse: impl FnOnce(&str) -> Result<u64, CodeError>,
+    reduce: impl Fn(u32) -> u64,
+    expected: u64,
+    window: Window,
+    last_used: Option<u64>,
+) -> Result<Match, VerifyError> {
+    let scan = Scan::start(input, parse, expected, window, last_used)?;
+    // The number of candidates is public (the window, clipped at steps 0 and
+    // `u64::MAX`). The common windows — exact, one-sided or clipped ±1, ±1 —
+    // get a copy of their own, where the count is a constant: all candidates in
+    // one call to the kernel and a fold the compiler unrolls, with nothing kept
+    // across a loop. Measured on Zen 4 (README, "Close to the limit"): ±1 with
+    // the loop below costs 3 % more than with this copy.
+    match scan.pending() {
+        1 => scan_fixed::<1>(mac, scan, reduce),
+        2 => scan_fixed::<2>(mac, scan, reduce),
+        3 => scan_fixed::<3>(mac, scan, reduce),
+        _ => scan_runs(mac, scan, reduce),
+    }
+}
+
+/// A scan of exactly `N` candidates (`N <= MAX_LANES`): one run.
+#[inline]
+fn scan_fixed<const N: usize>(
+    mac: &KeyedMac,
+    mut scan: Scan,
+    reduce: impl Fn(u32) -> u64,
+) -> Result<Match, VerifyError> {
+    let mut values = [0u32; N];
+    if let Some((first, _)) = scan.next_run(N) {
+        mac.truncated_run(first, &mut values);
+    }
+    for value in values {
+        scan.fold(reduce(value));
+    }
+    scan.finish()
+}
+
+/// A scan of any number of candidates, computed up to `MAX_LANES` at a time
+/// (independent MACs that the CPU can overlap).
+fn scan_runs(
+    mac: &KeyedMac,
+    mut scan: Scan,
+    reduce: impl Fn(u32) -> u64,
+) -> Result<Match, VerifyError> {
+    let mut values = [0u32; MAX_LANES];
+    while let Some((first, lanes)) = scan.next_run(MAX_LANES) {
+        let Some(run) = values.get_mut(..lanes) else {
+            break;
+        };
+        mac.truncated_run(first, run);
+        for value in run.iter() {
+            scan.fold(reduce(*value));
+        }
+    }
+    scan.finish()
+}
+
+/// The constant-time state of one window scan, fed one reduced candidate per
+/// step in ascending order.
+pub(crate) struct Scan {
+    code: u64,
+    expected: u64,
+    last_used: Option<u64>,
+    /// The next step to hand out in [`Scan::next_run`].
+    next: u64,
+    /// The step the next [`Scan::fold`] is for.
+    step: u64,
+    /// Candidates not yet handed out.
+    pending: usize,
+    /// 1 once a step was accepted, else 0 (a plain byte: see `Scan::fold_byte`).
+    accepted: u8,
+    /// 1 once a matching step was refused as replayed, else 0.
+    replayed: u8,
+    best: u64,
+    /// `best - expected`, kept up to date in [`Scan::fold`] so that
+    /// [`Scan::finish`] has nothing left to compute on either outcome.
+    best_offset: i64,
+}
+
+impl Scan {
+    /// Checks the window and parses the input: the only early exits, and they
+    /// depend on public data alone (the window size and the input's format).
+    #[inline]
+    pub(crate) fn start(
+        input: &str,
+        parse: impl FnOnce(&str) -> Result<u64, CodeError>,
+        expected: u64,
+        window: Window,
+        last_used: Option<u64>,
+    ) -> Result<Self, VerifyError> {
+        window.candidates().ok_or(VerifyError::WindowTooLarge)?;
+        let code = parse(input)?;
+        let first = expected.saturating_sub(window.behind);
+        let last = expected.saturating_add(window.ahead);
+        Ok(Scan::over(code, expected, first, last, last_used))
+    }
+
+    /// A scan of the steps `first..=last` (none if `first > last`) for `code`,
+    /// with nothing checked: the caller has bounded the range by
+    /// [`Window::MAX_SPAN`]. [`Scan::fold_hit`] callers, which compare
+    /// themselves, may pass any `code`.
+    pub(crate) fn over(
+        code: u64,
+        expected: u64,
+        first: u64,
+        last: u64,
+        last_used: Option<u64>,
+    ) -> Self {
+        // Public: depends on the window only.
+        let pending = if first <= last {
+            usize::try_from(last.abs_diff(first))
+                .unwrap_or(usize::MAX)
+                .saturating_add(1)
+        } else {
+            0
+        };
+        Scan {
+            code,
+            expected,
+            last_used,
+            next: first,
+            step: first,
+            pending,
+            accepted: 0,
+            replayed: 0,
+            best: 0,
+            best_offset: 0,
+        }
+    }
+
+    /// The next `(first step, count)` of at most `max` candidates to compute, or
+    /// `None` when every candidate has been handed out.
+    pub(crate) fn next_run(&mut self, max: usize) -> Option<(u64, usize)> {
+        let lanes = self.pending.min(max);
+        if lanes == 0 {
+            return None;
+        }
+        let first = self.next;
+        self.next = first.wrapping_add(u64::try_from(lanes).unwrap_or(u64::MAX));
+        self.pending = self.pending.saturating_sub(lanes);
+        Some((first, lanes))
+    }
+
+    /// How many candidates [`Scan::next_run`] has yet to hand out (public: the
+    /// window's size).
+    pub(crate) fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Whether every candidate has been handed out by [`Scan::next_run`].
+    pub(crate) fn exhausted(&self) -> bool {
+        self.pending == 0
+    }
+
+    /// Folds in the next candidate step's code, already reduced from its
+    /// truncated HMAC like the input was parsed.
+    ///
+    /// # Security
+    /// Every candidate is folded, whether or not an earlier one matched: returning
+    /// at the first match would make the time depend on where (and whether) the
+    /// right code sits in the window, which leaks the clock offset and lets a
+    /// timing observer tell near misses apart (CVE-2022-29185 class). Nothing here
+    /// branches on `candidate` or on the comparison.
+    ///
+    /// The comparison is RustCrypto's `cmov` `cmoveq` (the crate `digest`'s
+    /// own constant-time comparisons are built on): on x86-64 an `xor` and a
+    /// `cmovz` in inline assembly, on AArch64 `eor`/`cmp`/`csel`, elsewhere
+    /// masks. Its output byte leaves the assembly in a register, so the
+    /// optimiser knows nothing about its value and cannot turn what follows
+    /// into a branch. `subtle`'s `ct_eq` and `conditional_select` get the same
+    /// opacity from a stack round trip (`core::hint::black_box`) and mask
+    /// arithmetic, more instructions between the last HMAC and the result:
+    /// with `cmov` here and the unrolled copies of [`scan_with`], verify ±1
+    /// went from 1.16–1.18× to 1.11–1.13× the bare kernel (README, "Close to
+    /// the limit"; old and new builds run alternately).
+    #[inline]
+    pub(crate) fn fold(&mut self, candidate: u64) {
+        let mut hit: u8 = 0;
+        candidate.cmoveq(&self.code, 1, &mut hit);
+        self.fold_byte(hit);
+    }
+
+    /// [`Scan::fold`] with the comparison done by the caller: `hit` says whether
+    /// the next step matches (for resynchronisation, a pair of codes).
+    ///
+    /// # Security
+    /// As [`Scan::fold`]; `hit` must be computed without a branch.
+    #[inline]
+    pub(crate) fn fold_hit(&mut self, hit: Choice) {
+        self.fold_byte(hit.unwrap_u8());
+    }
+
+    /// Folds in whether the next step matches: `hit` is 1 or 0, secret-derived
+    /// and opaque to the optimiser (an assembly output, or a `Choice` that went
+    /// through `subtle`'s barrier).
+    ///
+    /// # Security
+    /// `take` is a plain byte, and every use of it is either an OR/AND into
+    /// another byte (which no compiler turns into a branch) or the condition of
+    /// a `cmov` `cmovnz`, a conditional move in inline assembly: the selects
+    /// below are `cmov` instructions whatever the optimiser would have made of
+    /// a mask.
+    #[inline]
+    fn fold_byte(&mut self, hit: u8) {
+        let step = self.step;
+        // `last_used` and `step` are public: whether this step may be taken is a
+        // plain 0/1 byte.
+        let fresh = u8::from(self.last_used.is_none_or(|used| step > used));
+        let take = hit & fresh;
+        // Ascending order plus an unconditional select: the newest acceptable step
+        // wins when the same digits occur twice in the window.
+        self.best.cmovnz(&step, take);
+        // Where in the window the match sits is selected the same way, so it is
+        // computed for every candidate whatever the outcome, without a branch on
+        // its sign.
+        self.best_offset.cmovnz(&offset(step, self.expected), take);
+        self.accepted |= take;
+        self.replayed |= hit & (fresh ^ 1);
+        self.step = step.wrapping_add(1);
+    }
+
+    /// The outcome, built without a branch on it.
+    ///
+    /// # Security
+    /// The result is public (the caller learns it), but how long it takes to
+    /// produce must not depend on it. A `Result` cannot be selected in registers
+    /// (at 24 bytes it lives in memory), and the two obvious ways to build one
+    /// both leak (SECURITY.md, "Constant time"):
+    /// - `if accepted { Ok(..) } else { Err(..) }` is a branch whose two sides
+    ///   store different fields; the misprediction it takes half the time costs
+    ///   differently per side (dudect |t| up to 23 on correct vs wrong);
+    /// - `select_unpredictable(accepted, Ok(..), Err(..))` builds both variants in
+    ///   stack slots and copies the chosen one out: the copy's loads meet
+    ///   store-to-load forwarding that differs per variant (|t| up to 179 timed
+    ///   with a cycle counter).
+    ///
+    /// Instead both variants are written, each to an address selected without a
+    /// branch: the real output or a spare slot. The optimiser then sees one place
+    /// written with `Ok` or `Err` and merges the two into the same stores of every
+    /// field of the `Result` (tag, error bytes, step, offset), each value chosen
+    /// by a conditional move: the same instructions for both outcomes, and no
+    /// loads. Everything stored is computed first (step and offset were selected
+    /// in [`Scan::fold`], the kind of refusal by [`Scan::refusal`]).
+    ///
+    /// This relies on the optimiser. With rustc 1.95 on x86-64 the end of
+    /// `scan::scan` (and of `batch::fold_lanes`, which stores this value into its
+    /// slot, and of `resync::scan_consecutive`) is a `sete` for the tag, a `cmove`
+    /// for the error byte and then five stores, with no branch between the last
+    /// fold and `ret`. The dudect pairs `otpcore_correct_vs_wrong`,
+    /// `batch_correct_vs_wrong` and `otpcore_resync_correct_vs_wrong` check it;
+    /// re-run the full measurement after a compiler upgrade.
+    pub(crate) fn finish(self) -> Result<Match, VerifyError> {
+        // Through a barrier once more: the optimiser must not reason about the
+        // accumulated byte when it builds the `Result` below.
+        let accepted = bool::from(Choice::from(self.accepted));
+        let matched = Ok(self.matched());
+        let refused = Err(self.refusal());
+        let mut out = Err(VerifyError::Mismatch);
+        let mut spare = Err(VerifyError::Mismatch);
+        *core::hint::select_unpredictable(accepted, &mut out, &mut spare) = matched;
+        *core::hint::select_unpredictable(accepted, &mut spare, &mut out) = refused;
+        out
+    }
+
+    /// The refusal if no step is accepted, selected without a branch.
+    fn refusal(&self) -> VerifyError {
+        core::hint::select_unpredictable(
+            bool::from(Choice::from(self.replayed)),
+            VerifyError::Replayed,
+            VerifyError::Mismatch,
+        )
+    }
+
+    /// The match if one is accepted (meaningless otherwise).
+    fn matched(&self) -> Match {
+        Match {
+            step: self.best,
+            offset: self.best_offset,
+        }
+    }
+}
+
+/// `step - expected` as `i64`, without branching on which is larger. Both lie
+/// within one window of at most [`Window::MAX_SPAN`] steps, so the wrapping `u64`
+/// difference, read as two's complement, is the exact signed difference.
+fn offset(step: u64, expected: u64) -> i64 {
+    i64::from_ne_bytes(step.wrapping_sub(expected).to_ne_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offset;
+
+    #[test]
+    fn offset_is_the_signed_difference_at_the_extremes() {
+        for (step, expected, diff) in [
+            (5, 5, 0),
+            (6, 5, 1),
+            (4, 5, -1),
+            (0, 1000, -1000),
+            (1000, 0, 1000),
+            (u64::MAX, u64::MAX - 1000, 1000),
+            (u64::MAX - 1000, u64::MAX, -1000),
+            (0, 0, 0),
+        ] {
+            assert_eq!(offset(step, expected), diff, "{step} - {expected}");
+        }
+    }
+}
