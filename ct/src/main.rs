@@ -16,7 +16,10 @@
 //! - `behind_vs_ahead`: the code of the step before (−w) vs after (+w);
 //! - `correct_vs_wrong`: the expected code vs a random non-matching code;
 //! - `small_vs_large_code`: the correct code for (secret, time) pairs whose
-//!   expected code is below 1000 (three leading zeros) vs at least 900000.
+//!   expected code is below 1000 (three leading zeros) vs at least 900000;
+//! - `wrong_vs_replayed`: a random non-matching code vs the expected code,
+//!   both with `last_used` = the expected step (both refused: mismatch vs
+//!   replay).
 //!
 //! `otpcore_steam_correct_vs_wrong` times [`Steam::verify_at`] with the same
 //! window: the expected Steam code vs five random characters of Steam's alphabet
@@ -33,7 +36,9 @@
 //! `control_wrong_vs_wrong` draws both classes the same way (random wrong codes):
 //! its `|t|` is the harness's own noise level. `diag_*` locate the difference that
 //! `correct_vs_wrong` shows: right code accepted vs the same right code refused as
-//! a replay, and a wrong code vs a replayed one (both refused).
+//! a replay, and a wrong code vs a replayed one (both refused); their classes
+//! also differ in `last_used` (`None` vs `Some`), which
+//! `otpcore_wrong_vs_replayed` holds equal.
 //!
 //! `leaky_*` run the same pairs against `leaky.rs`, an
 //! early-exit verifier kept to prove that the harness catches a leak.
@@ -343,6 +348,26 @@ fn diag_correct_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
 fn diag_wrong_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
     diag(runner, rng, false);
 }
+/// A wrong code vs the right code of an already used step, both refused, with
+/// the same `last_used` (the current step) in both classes: they differ only in
+/// whether a candidate matches. (`diag_wrong_vs_replayed` also differs in
+/// `last_used`, `None` vs `Some`, a public input.)
+fn otpcore_wrong_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totps = keys(rng);
+    let cases = draw(rng, &totps, |rng, totp, at, class| match class {
+        Class::Right => Some(totp.generate_at(at).unwrap().to_string()),
+        Class::Left => {
+            let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
+            (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
+        }
+    });
+    for case in &cases {
+        let totp = &totps[case.key];
+        let (input, at) = (case.input(), case.at);
+        let step = totp.step_at(at).unwrap();
+        runner.run_one(case.class, || totp.verify_at(input, at, WINDOW, Some(step)));
+    }
+}
 fn diag(runner: &mut CtRunner, rng: &mut BenchRng, left_correct: bool) {
     let totps = keys(rng);
     let cases = draw(rng, &totps, |rng, totp, at, class| {
@@ -400,6 +425,7 @@ ctbench_main!(
     batch_first_vs_last_digit_wrong,
     diag_correct_vs_replayed,
     diag_wrong_vs_replayed,
+    otpcore_wrong_vs_replayed,
     otpcore_first_vs_last_digit_wrong,
     otpcore_behind_vs_ahead,
     otpcore_correct_vs_wrong,
