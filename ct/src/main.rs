@@ -341,34 +341,29 @@ fn control_wrong_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng) {
 
 /// Diagnostic: both classes contain the right code for a step in the window, but
 /// `last_used` refuses it in one class (`Replayed`) and not in the other (`Ok`);
-/// and wrong vs replayed: both refused, only one with a matching step.
+/// and wrong vs replayed: both refused, only one with a matching step. In both,
+/// the classes also differ in `last_used` (`None` vs `Some`), a public input.
 fn diag_correct_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
-    diag(runner, rng, true);
+    replay_pair(runner, rng, true, false);
 }
 fn diag_wrong_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
-    diag(runner, rng, false);
+    replay_pair(runner, rng, false, false);
 }
 /// A wrong code vs the right code of an already used step, both refused, with
 /// the same `last_used` (the current step) in both classes: they differ only in
-/// whether a candidate matches. (`diag_wrong_vs_replayed` also differs in
-/// `last_used`, `None` vs `Some`, a public input.)
+/// whether a candidate matches.
 fn otpcore_wrong_vs_replayed(runner: &mut CtRunner, rng: &mut BenchRng) {
-    let totps = keys(rng);
-    let cases = draw(rng, &totps, |rng, totp, at, class| match class {
-        Class::Right => Some(totp.generate_at(at).unwrap().to_string()),
-        Class::Left => {
-            let wrong = format!("{:06}", rng.random_range(0..1_000_000u32));
-            (!window_codes(totp, at).contains(&wrong)).then_some(wrong)
-        }
-    });
-    for case in &cases {
-        let totp = &totps[case.key];
-        let (input, at) = (case.input(), case.at);
-        let step = totp.step_at(at).unwrap();
-        runner.run_one(case.class, || totp.verify_at(input, at, WINDOW, Some(step)));
-    }
+    replay_pair(runner, rng, false, true);
 }
-fn diag(runner: &mut CtRunner, rng: &mut BenchRng, left_correct: bool) {
+/// The right code with `last_used` = its step (refused as replayed) in the right
+/// class; in the left, the right code (`left_correct`) or a wrong one, with the
+/// same `last_used` (`same_last_used`) or `None`.
+fn replay_pair(
+    runner: &mut CtRunner,
+    rng: &mut BenchRng,
+    left_correct: bool,
+    same_last_used: bool,
+) {
     let totps = keys(rng);
     let cases = draw(rng, &totps, |rng, totp, at, class| {
         match (class, left_correct) {
@@ -386,7 +381,7 @@ fn diag(runner: &mut CtRunner, rng: &mut BenchRng, left_correct: bool) {
         let (input, at) = (case.input(), case.at);
         let step = totp.step_at(at).unwrap();
         let last_used = match case.class {
-            Class::Left => None,
+            Class::Left => same_last_used.then_some(step),
             Class::Right => Some(step),
         };
         runner.run_one(case.class, || totp.verify_at(input, at, WINDOW, last_used));
