@@ -4,6 +4,12 @@
 
 use otpcore_guard::store::MemoryStore;
 use otpcore_guard::Guard;
+#[cfg(feature = "stores")]
+use otpcore_postgres::PostgresStore;
+#[cfg(feature = "stores")]
+use otpcore_redis::RedisStore;
+#[cfg(feature = "stores")]
+use tokio::runtime::Runtime;
 
 /// The verifier's store.
 pub(super) enum Backend {
@@ -11,10 +17,21 @@ pub(super) enum Backend {
     Memory(Guard<MemoryStore>),
     /// A Redis server shared by every process that uses it.
     #[cfg(feature = "stores")]
-    Redis(Box<super::shared::Shared<super::shared::Redis>>),
+    Redis(Box<Shared<Redis>>),
     /// A PostgreSQL database shared by every process that uses it.
     #[cfg(feature = "stores")]
-    Postgres(Box<super::shared::Shared<otpcore_postgres::PostgresStore>>),
+    Postgres(Box<Shared<PostgresStore>>),
+}
+
+/// The Redis store over a connection manager that reconnects by itself.
+#[cfg(feature = "stores")]
+pub(super) type Redis = RedisStore<redis::aio::ConnectionManager>;
+
+/// A shared store's guard and the runtime its calls run on.
+#[cfg(feature = "stores")]
+pub(super) struct Shared<S> {
+    pub(super) runtime: Runtime,
+    pub(super) guard: Guard<S>,
 }
 
 /// `on_backend!(backend, |g| { blocking: <call on Guard<MemoryStore>>, shared:

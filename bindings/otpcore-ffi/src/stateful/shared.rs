@@ -16,17 +16,8 @@ use otpcore_postgres::PostgresStore;
 use otpcore_redis::RedisStore;
 use tokio::runtime::Runtime;
 
-use super::backend::Backend;
+use super::backend::{Backend, Shared};
 use crate::{OtpError, StatefulVerifier, VerifierConfig};
-
-/// The Redis store over a connection manager that reconnects by itself.
-pub(super) type Redis = RedisStore<redis::aio::ConnectionManager>;
-
-/// A shared store's guard and the runtime its calls run on.
-pub(super) struct Shared<S> {
-    pub(super) runtime: Runtime,
-    pub(super) guard: Guard<S>,
-}
 
 /// A `StoreUnavailable` error with a message that never contains the URL (which
 /// may hold a password).

@@ -93,6 +93,22 @@ impl Kind {
     }
 }
 
+/// What a [`Kernel`] can do on this CPU: kept here, with the CPU checks, so that
+/// `kernel` (names and order) imports nothing of its users.
+impl Kernel {
+    /// Whether this CPU (and this build: `--cfg otpcore_backend="soft"` and Miri
+    /// have only [`Kernel::Portable`]) can run the kernel.
+    #[must_use]
+    pub fn is_available(self) -> bool {
+        Backend::new(self).is_some()
+    }
+
+    /// The kernels this CPU can run, in [`Kernel::ALL`] order.
+    pub fn available() -> impl Iterator<Item = Kernel> {
+        Kernel::ALL.into_iter().filter(|k| k.is_available())
+    }
+}
+
 impl Backend {
     /// One lane at a time, on any CPU.
     pub(crate) const PORTABLE: Backend = Backend(Kind::Portable);

@@ -52,18 +52,6 @@ impl Kernel {
             .find(|k| k.name().eq_ignore_ascii_case(name.trim()))
     }
 
-    /// Whether this CPU (and this build: `--cfg otpcore_backend="soft"` and Miri
-    /// have only [`Kernel::Portable`]) can run the kernel.
-    #[must_use]
-    pub fn is_available(self) -> bool {
-        super::backend::Backend::new(self).is_some()
-    }
-
-    /// The kernels this CPU can run, in [`Kernel::ALL`] order.
-    pub fn available() -> impl Iterator<Item = Kernel> {
-        Kernel::ALL.into_iter().filter(|k| k.is_available())
-    }
-
     /// Position in [`Kernel::ALL`].
     pub(crate) const fn index(self) -> usize {
         match self {

@@ -218,8 +218,8 @@ fn choose(algorithm: Algorithm) -> (Plan, [u16; MAX_LANES], Origin) {
         return (forced(backend, algorithm), [0; MAX_LANES], Origin::Forced);
     }
     #[cfg(all(feature = "std", not(miri)))]
-    if let Some((plan, costs)) = super::timing::measure(algorithm) {
-        return (plan, costs, Origin::Measured);
+    if let Some((chosen, costs)) = super::timing::measure(algorithm) {
+        return (Plan::from_backends(chosen), costs, Origin::Measured);
     }
     (Plan::from_table(algorithm), [0; MAX_LANES], Origin::Table)
 }
@@ -305,8 +305,13 @@ pub fn force(kernel: Kernel) -> Result<(), KernelUnavailable> {
 pub fn replan() {
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         #[cfg(all(feature = "std", not(miri)))]
-        if let Some((plan, costs)) = super::timing::measure(algorithm) {
-            store(algorithm, plan, costs, Origin::Measured);
+        if let Some((chosen, costs)) = super::timing::measure(algorithm) {
+            store(
+                algorithm,
+                Plan::from_backends(chosen),
+                costs,
+                Origin::Measured,
+            );
             continue;
         }
         store(

@@ -15,7 +15,6 @@ use std::time::Instant;
 
 use super::backend::Backend;
 use super::pads::MAX_LANES;
-use super::plan::Plan;
 use super::workload::Workload;
 use crate::Algorithm;
 
@@ -25,8 +24,9 @@ const ROUNDS: usize = 6;
 const REPS: u32 = 2;
 
 /// The fastest backend per lane count and its time in nanoseconds, or `None`
-/// when there is nothing to choose (one backend with a kernel of its own).
-pub(super) fn measure(algorithm: Algorithm) -> Option<(Plan, [u16; MAX_LANES])> {
+/// when there is nothing to choose (one backend with a kernel of its own). The
+/// plan is made of them by `plan`, which calls this: nothing here knows a plan.
+pub(super) fn measure(algorithm: Algorithm) -> Option<([Backend; MAX_LANES], [u16; MAX_LANES])> {
     let mut backends = [Backend::PORTABLE; 4];
     let mut count = 0usize;
     for (slot, backend) in backends
@@ -77,5 +77,5 @@ pub(super) fn measure(algorithm: Algorithm) -> Option<(Plan, [u16; MAX_LANES])> 
         }
         *cost = u16::try_from(fastest.max(1)).unwrap_or(u16::MAX);
     }
-    Some((Plan::from_backends(chosen), costs))
+    Some((chosen, costs))
 }
