@@ -22,13 +22,18 @@ mod interleave;
 mod kernels;
 mod otp;
 mod peers;
+mod processes;
 mod ratios;
 mod store;
 
 fn main() {
     if std::env::var_os("OTPCORE_BENCH_RATIOS").is_some() {
-        // Interleaved A/B ratios instead of criterion (benches/otp/ratios.rs).
-        ratios::run();
+        // Interleaved A/B ratios instead of criterion (benches/otp/ratios.rs),
+        // in several processes if asked (benches/otp/processes.rs).
+        match processes::wanted() {
+            Some(count) => processes::run(count),
+            None => ratios::run(),
+        }
         return;
     }
     // The CPU and the plan every row without a kernel in its id runs on.

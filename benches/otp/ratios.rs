@@ -10,6 +10,9 @@
 //! `1`, `2`, …, `10k`) runs the batch rows of those sizes only.
 //!
 //! Interleaved as `common/interleave.rs` says, in trials of 1.5 ms.
+//!
+//! `OTPCORE_BENCH_PROCESSES=6` as well runs all that in six processes, one
+//! after the other, and prints each row once, summarised (`processes.rs`).
 
 use std::hint::black_box;
 
