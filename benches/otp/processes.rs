@@ -33,6 +33,7 @@ pub fn run(count: usize) {
     let exe = std::env::current_exe().expect("the bench binary's path");
     let mut rows: Vec<Vec<Vec<String>>> = Vec::new();
     let mut headers: Vec<String> = Vec::new();
+    let mut reports: Vec<(String, usize)> = Vec::new();
     for run in 1..=count {
         let out = Command::new(&exe)
             .args(std::env::args_os().skip(1))
@@ -41,9 +42,11 @@ pub fn run(count: usize) {
             .expect("a child bench process");
         assert!(out.status.success(), "child bench process {run} failed");
         let text = String::from_utf8_lossy(&out.stdout);
-        if run == 1 {
-            for line in text.lines().filter(|l| l.starts_with("otpcore bench:")) {
-                println!("{line}");
+        // Each process measures its own plan, and noise can make them differ.
+        for line in text.lines().filter(|l| l.starts_with("otpcore bench:")) {
+            match reports.iter_mut().find(|(l, _)| l == line) {
+                Some((_, n)) => *n += 1,
+                None => reports.push((line.to_string(), 1usize)),
             }
         }
         let mut this = Vec::new();
@@ -62,6 +65,9 @@ pub fn run(count: usize) {
         }
         eprintln!("otpcore bench: process {run} of {count} done");
         rows.push(this);
+    }
+    for (line, n) in &reports {
+        println!("{line} (in {n} of {count} processes)");
     }
     println!();
     println!("Medians of {count} processes; in each ratio column the lowest and highest process.");
