@@ -43,7 +43,9 @@ pub fn run(count: usize) {
         assert!(out.status.success(), "child bench process {run} failed");
         let text = String::from_utf8_lossy(&out.stdout);
         // Each process measures its own plan, and noise can make them differ.
+        // (Counted without the measured costs in brackets, which always differ.)
         for line in text.lines().filter(|l| l.starts_with("otpcore bench:")) {
+            let line = line.split(" [").next().unwrap_or(line);
             match reports.iter_mut().find(|(l, _)| l == line) {
                 Some((_, n)) => *n += 1,
                 None => reports.push((line.to_string(), 1usize)),
