@@ -73,8 +73,9 @@ impl Code {
     /// `Totp::generate_step` and a batch's single calls — so that they run the
     /// very same instructions. Not inlined for that reason: inlined, each caller
     /// got its own copy, and with AVX2 forced a batch of one SHA-512 code
-    /// measured 6 % slower than the single call on the same kernel, by code
-    /// placement alone (README, "Kernels chosen by measurement").
+    /// measured 6 % slower than the single call on the same kernel. Sharing the
+    /// function removes that difference of code, not every effect of code
+    /// placement around the call (README, "Kernels chosen by measurement").
     #[inline(never)]
     pub(crate) fn generated(mac: &KeyedMac, counter: u64, digits: Digits) -> Self {
         Code::new(digits.reduce(mac.truncated(counter)), digits)
