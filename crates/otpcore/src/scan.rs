@@ -217,7 +217,7 @@ impl Scan {
     /// opacity from a stack round trip (`core::hint::black_box`) and mask
     /// arithmetic, more instructions between the last HMAC and the result:
     /// with `cmov` here and the unrolled copies of [`scan_with`], verify ±1
-    /// went from 1.16–1.18× to 1.11–1.13× the bare kernel (README, "Close to
+    /// went from 1.16–1.22× to 1.11–1.14× the bare kernel (README, "Close to
     /// the limit"; old and new builds run alternately).
     #[inline]
     pub(crate) fn fold(&mut self, candidate: u64) {
