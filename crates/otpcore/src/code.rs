@@ -2,7 +2,6 @@
 
 use core::fmt;
 
-use crate::mac::KeyedMac;
 use crate::{code_text, Digits};
 
 /// Why user input is not a well-formed code. Never contains the input.
@@ -66,19 +65,6 @@ impl Code {
             value: value as u64,
             digits,
         }
-    }
-
-    /// The code of `counter` (an HOTP counter or a TOTP step) under `mac`: the one
-    /// function every single code is computed by — `Hotp::generate`,
-    /// `Totp::generate_step` and a batch's single calls — so that they run the
-    /// very same instructions. Not inlined for that reason: inlined, each caller
-    /// got its own copy, and with AVX2 forced a batch of one SHA-512 code
-    /// measured 6 % slower than the single call on the same kernel. Sharing the
-    /// function removes that difference of code, not every effect of code
-    /// placement around the call (README, "Kernels chosen by measurement").
-    #[inline(never)]
-    pub(crate) fn generated(mac: &KeyedMac, counter: u64, digits: Digits) -> Self {
-        Code::new(digits.reduce(mac.truncated(counter)), digits)
     }
 
     /// Parses what a user typed: exactly `digits` ASCII digits, optionally grouped

@@ -58,7 +58,10 @@ impl Hotp {
     /// The code for `counter`. Never panics; no allocation.
     #[must_use]
     pub fn generate(&self, counter: u64) -> Code {
-        Code::generated(&self.mac, counter, self.config.digits)
+        Code::new(
+            self.config.digits.reduce(self.mac.truncated(counter)),
+            self.config.digits,
+        )
     }
 
     /// Checks `input` against the counters in `window` around `counter` (usually

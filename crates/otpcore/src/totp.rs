@@ -109,7 +109,10 @@ impl Totp {
     /// The code for time step `step`.
     #[must_use]
     pub fn generate_step(&self, step: u64) -> Code {
-        Code::generated(&self.mac, step, self.config.digits)
+        Code::new(
+            self.config.digits.reduce(self.mac.truncated(step)),
+            self.config.digits,
+        )
     }
 
     /// The code at unix time `at`.

@@ -76,8 +76,9 @@ impl GenerateRequest<'_> {
     /// The code alone, as the single call computes it.
     #[inline]
     pub(super) fn generate_alone(&self) -> Result<Code, TimeError> {
-        // The single call's own function (`Code::generated`), not a copy of it.
-        Ok(Code::generated(self.mac, self.step?, self.digits))
+        let step = self.step?;
+        let value = self.mac.truncated(step);
+        Ok(Code::new(self.digits.reduce(value), self.digits))
     }
 }
 
