@@ -3,6 +3,7 @@
 //! truncated HMAC (RFC 4226 §5.3); only this last step differs, so one window
 //! scan (`scan::scan`) and one batch path serve every format.
 
+use crate::modulus::Modulus;
 use crate::{Code, CodeError, Digits, SteamCode};
 
 /// The code format of a verification: what input text is accepted, and how a
@@ -38,24 +39,21 @@ impl Format {
     /// `truncated mod 26^5` for Steam.
     ///
     /// # Security
-    /// `truncated` is secret-derived. The `match` is on the format, which is
-    /// public (fixed by the credential's type, the same for every candidate of a
-    /// scan), so the branch it compiles to goes the same way whatever the secret
-    /// or the code. Each arm divides by a constant ([`Digits::reduce`]'s powers of
-    /// ten, Steam's `26^5`), which the compiler lowers to a multiply and shift: no
-    /// `div`, whose latency depends on its operands, ever sees the value.
-    /// `inline(always)`: it runs once per candidate, in `scan::scan`'s fold and
-    /// in `batch::fold_lanes`, where a call would cost more than the reduction.
-    /// With rustc 1.95 on x86-64 the format (a `test`/`jne` to the Steam arm)
-    /// and the digit count (a jump table, as `Digits::reduce` always had) are
-    /// branches on those public values: once per scan in the unrolled copies of
-    /// `scan::scan_with` for one to three candidates, per candidate in its loop;
-    /// `imul`/`shr`/`sub` and no `div` in every arm.
+    /// `truncated` is secret-derived: [`Modulus::reduce`], two multiplications
+    /// with no branch or division. The `match` that picks the modulus is on the
+    /// format, which is public. To reduce several values by the same format,
+    /// take [`Format::modulus`] once.
     #[inline(always)]
     pub(crate) fn reduce(self, truncated: u32) -> u64 {
+        u64::from(self.modulus().reduce(truncated))
+    }
+
+    /// The modulus of this format's code values: `10^digits` or `26^5`.
+    #[inline]
+    pub(crate) fn modulus(self) -> Modulus {
         match self {
-            Format::Decimal(digits) => u64::from(digits.reduce(truncated)),
-            Format::Steam => u64::from(SteamCode::from_truncated(truncated).value()),
+            Format::Decimal(digits) => digits.modulus(),
+            Format::Steam => SteamCode::MODULUS,
         }
     }
 }

@@ -29,7 +29,9 @@ mod hotp;
 mod mac;
 #[cfg(feature = "migration")]
 mod migration;
+mod modulus;
 mod params;
+mod plain_digits;
 #[cfg(feature = "qr")]
 mod qr;
 mod resync;

@@ -4,6 +4,8 @@ use core::fmt;
 use core::num::NonZeroU64;
 use core::str::FromStr;
 
+use crate::modulus::Modulus;
+
 /// Why a parameter was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -126,19 +128,24 @@ impl Digits {
     /// `value mod 10^digits`.
     ///
     /// # Security
-    /// `value` is derived from the HMAC of the secret. Each arm divides by a
-    /// *constant*, which the compiler lowers to a multiply and shift: a `div` whose
-    /// latency depends on the operands never sees secret data. The `match` branches
-    /// only on the (public) digit count.
+    /// `value` is derived from the HMAC of the secret: reduced by
+    /// [`Modulus::reduce`], two multiplications, no division and no branch. The
+    /// `match` in [`Digits::modulus`] is on the (public) digit count.
     #[must_use]
-    pub(crate) const fn reduce(self, value: u32) -> u32 {
+    pub(crate) fn reduce(self, value: u32) -> u32 {
+        self.modulus().reduce(value)
+    }
+
+    /// `10^digits` with its reciprocal, for reducing many values by it.
+    pub(crate) const fn modulus(self) -> Modulus {
         match self.0 {
-            6 => value % 1_000_000,
-            7 => value % 10_000_000,
-            8 => value % 100_000_000,
-            9 => value % 1_000_000_000,
-            // 10^10 exceeds 2^31 > any truncated value: the value is the code.
-            _ => value,
+            6 => const { Modulus::new(1_000_000) },
+            7 => const { Modulus::new(10_000_000) },
+            8 => const { Modulus::new(100_000_000) },
+            9 => const { Modulus::new(1_000_000_000) },
+            // 10^10 exceeds 2^31 > any truncated value: the value is the code,
+            // and a modulus of 2^31 leaves it as it is.
+            _ => const { Modulus::new(1 << 31) },
         }
     }
 }

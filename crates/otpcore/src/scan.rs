@@ -26,11 +26,14 @@ pub(crate) fn scan(
     window: Window,
     last_used: Option<u64>,
 ) -> Result<Match, VerifyError> {
+    // One modulus for every candidate, picked here from the public format: the
+    // fold then reduces each with two multiplications and no dispatch.
+    let modulus = format.modulus();
     scan_with(
         mac,
         input,
         |text| format.parse(text),
-        |truncated| format.reduce(truncated),
+        |truncated| u64::from(modulus.reduce(truncated)),
         expected,
         window,
         last_used,

@@ -3,6 +3,7 @@
 
 use core::fmt;
 
+use crate::modulus::Modulus;
 use crate::{code_text, CodeError};
 
 /// Steam's alphabet: digits and consonants without the look-alikes `0 1 A E I L O
@@ -37,13 +38,16 @@ impl SteamCode {
     /// significant base-26 digits.
     ///
     /// # Security
-    /// `truncated` is secret-derived; the modulus is a constant, so the compiler
-    /// emits a multiply and shift, not a `div` with operand-dependent latency.
-    pub(crate) const fn from_truncated(truncated: u32) -> Self {
+    /// `truncated` is secret-derived: reduced by [`Modulus::reduce`], two
+    /// multiplications, not a `div` with operand-dependent latency.
+    pub(crate) fn from_truncated(truncated: u32) -> Self {
         SteamCode {
-            value: truncated % MODULUS,
+            value: SteamCode::MODULUS.reduce(truncated),
         }
     }
+
+    /// `26^5` with its reciprocal.
+    pub(crate) const MODULUS: Modulus = Modulus::new(MODULUS);
 
     /// Parses what a user typed: exactly five characters of
     /// [`SteamCode::ALPHABET`], in any case (`"2tc8b"` is `"2TC8B"`).
