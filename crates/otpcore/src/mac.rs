@@ -188,6 +188,22 @@ impl KeyedMac {
             HashPads::Sha512(p) => accel::sha512_run(&self.plan, p, first, out),
         }
     }
+
+    /// [`KeyedMac::truncated_run`] for exactly `N` steps (`N <= MAX_LANES`),
+    /// returned by value: the candidates of a small verification window, which
+    /// SHA-NI computes without lane arrays (`accel::sha1_window`).
+    #[inline]
+    pub(crate) fn truncated_window<const N: usize>(&self, first: u64) -> [u32; N] {
+        match &self.pads {
+            HashPads::Sha1(p) => accel::sha1_window::<N>(&self.plan, p, first),
+            HashPads::Sha256(p) => accel::sha256_window::<N>(&self.plan, p, first),
+            HashPads::Sha512(p) => {
+                let mut out = [0u32; N];
+                accel::sha512_run(&self.plan, p, first, &mut out);
+                out
+            }
+        }
+    }
 }
 
 impl HashPads {

@@ -74,10 +74,10 @@ fn scan_fixed<const N: usize>(
     mut scan: Scan,
     reduce: impl Fn(u32) -> u64,
 ) -> Result<Match, VerifyError> {
-    let mut values = [0u32; N];
-    if let Some((first, _)) = scan.next_run(N) {
-        mac.truncated_run(first, &mut values);
-    }
+    let values = match scan.next_run(N) {
+        Some((first, _)) => mac.truncated_window::<N>(first),
+        None => [0u32; N],
+    };
     for value in values {
         scan.fold(reduce(value));
     }

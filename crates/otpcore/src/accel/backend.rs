@@ -23,7 +23,7 @@
 #![allow(unsafe_code)]
 
 use super::kernel::Kernel;
-use super::pads::{Keys, MAX_LANES};
+use super::pads::{counters, Keys, Pads, MAX_LANES};
 use super::portable;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 use super::{avx2, avx2x64, avx512, avx512x64, shani, shani256};
@@ -210,6 +210,50 @@ impl Backend {
                 // SAFETY: compiled for `avx512f`; `Kind::Avx512` exists only where
                 // `cpuid_avx512` reported it.
                 unsafe { avx512::sha256(keys, counters, out) }
+            }
+        }
+    }
+
+    /// Truncated HMAC-SHA-1 of the `N` counters from `first` (wrapping) under
+    /// one key, `N <= MAX_LANES`: a verification window. SHA-NI computes up to
+    /// four straight into the returned values (`shani::window`); every other
+    /// case goes through [`Backend::sha1`]'s lane arrays. Same values either
+    /// way (tested on every backend).
+    #[inline]
+    pub(crate) fn sha1_window<const N: usize>(self, pads: &Pads<[u32; 5]>, first: u64) -> [u32; N] {
+        const { assert!(N <= MAX_LANES) };
+        match self.0 {
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kind::ShaNi if N <= 4 => {
+                // SAFETY: as in `Backend::sha1`.
+                unsafe { shani::window::<N>(pads, first) }
+            }
+            _ => {
+                let mut out = [0u32; N];
+                self.sha1(Keys::Same(pads), &counters(first), &mut out);
+                out
+            }
+        }
+    }
+
+    /// As [`Backend::sha1_window`], for HMAC-SHA-256.
+    #[inline]
+    pub(crate) fn sha256_window<const N: usize>(
+        self,
+        pads: &Pads<[u32; 8]>,
+        first: u64,
+    ) -> [u32; N] {
+        const { assert!(N <= MAX_LANES) };
+        match self.0 {
+            #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+            Kind::ShaNi if N <= 4 => {
+                // SAFETY: as in `Backend::sha256`.
+                unsafe { shani256::window::<N>(pads, first) }
+            }
+            _ => {
+                let mut out = [0u32; N];
+                self.sha256(Keys::Same(pads), &counters(first), &mut out);
+                out
             }
         }
     }

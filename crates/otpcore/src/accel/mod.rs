@@ -83,6 +83,16 @@ pub(crate) fn sha1_run(plan: &Plan, pads: &Pads<[u32; 5]>, first: u64, out: &mut
     }
 }
 
+/// Truncated HMAC-SHA-1 of `first + i` (wrapping) for `i < N`, for one key,
+/// returned by value: a verification window of `N <= MAX_LANES` candidates.
+pub(crate) fn sha1_window<const N: usize>(
+    plan: &Plan,
+    pads: &Pads<[u32; 5]>,
+    first: u64,
+) -> [u32; N] {
+    plan.backend(N).sha1_window::<N>(pads, first)
+}
+
 /// Truncated HMAC-SHA-1 of `counters[i]` under `keys[i]` into `out[i]`, for the
 /// first `out.len()` lanes (at most [`MAX_LANES`]).
 pub(crate) fn sha1_lanes(plan: &Plan, keys: &[&Pads<[u32; 5]>], counters: &[u64], out: &mut [u32]) {
@@ -100,6 +110,15 @@ pub(crate) fn sha256_run(plan: &Plan, pads: &Pads<[u32; 8]>, first: u64, out: &m
             .sha256(Keys::Same(pads), &counters(start), chunk);
         start = start.wrapping_add(MAX_LANES as u64);
     }
+}
+
+/// As [`sha1_window`], for HMAC-SHA-256.
+pub(crate) fn sha256_window<const N: usize>(
+    plan: &Plan,
+    pads: &Pads<[u32; 8]>,
+    first: u64,
+) -> [u32; N] {
+    plan.backend(N).sha256_window::<N>(pads, first)
 }
 
 /// As [`sha1_lanes`], for HMAC-SHA-256.

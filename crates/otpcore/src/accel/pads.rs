@@ -76,9 +76,15 @@ pub(crate) fn first_lanes<T: Copy, const N: usize>(four: [T; 4]) -> [T; N] {
     out
 }
 
-/// `first`, `first + 1`, … (wrapping) for a run of steps.
+/// `first`, `first + 1`, … (wrapping) for a run of steps, in a full lane array.
 pub(crate) fn counters(first: u64) -> [u64; MAX_LANES] {
-    let mut out = [first; MAX_LANES];
+    run_counters(first)
+}
+
+/// `first`, `first + 1`, … `first + N - 1` (wrapping).
+#[inline]
+pub(crate) fn run_counters<const N: usize>(first: u64) -> [u64; N] {
+    let mut out = [first; N];
     for (c, i) in out.iter_mut().zip(0u64..) {
         *c = first.wrapping_add(i);
     }

@@ -33,7 +33,7 @@ use core::arch::x86_64::{
 use crate::truncate::truncate_sha1;
 
 use super::consts::{SHA1_INNER_BITS, SHA1_OUTER_BITS};
-use super::pads::{first_lanes, Keys, MAX_LANES};
+use super::pads::{first_lanes, run_counters, Keys, Pads, MAX_LANES};
 
 /// The bits of a `u32` as the `i32` the intrinsics take.
 #[allow(clippy::cast_possible_wrap)]
@@ -215,6 +215,15 @@ pub(super) fn sha1(
             _ => streams::<4>(inner, outer, *counters, out),
         }
     }
+}
+
+/// Truncated HMAC-SHA-1 of the `N` counters from `first` (wrapping) under one
+/// key, `N` from 1 to 4: the candidates of a verification window, straight from
+/// the pad states into the returned values, without the lane arrays and the
+/// chunk loop of [`sha1`] (README, "Close to the limit").
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) fn window<const N: usize>(pads: &Pads<[u32; 5]>, first: u64) -> [u32; N] {
+    hmac_sha1::<N>([&pads.inner; N], [&pads.outer; N], run_counters(first)).map(truncate_sha1)
 }
 
 /// [`hmac_sha1`] on the first `N` streams of a four-lane chunk, truncated into

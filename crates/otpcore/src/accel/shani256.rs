@@ -24,7 +24,7 @@ use core::arch::x86_64::{
 use crate::truncate::truncate_sha256;
 
 use super::consts::{SHA1_INNER_BITS, SHA256_K, SHA256_OUTER_BITS};
-use super::pads::{first_lanes, Keys, MAX_LANES};
+use super::pads::{first_lanes, run_counters, Keys, Pads, MAX_LANES};
 
 /// The bits of a `u32` as the `i32` the intrinsics take.
 #[allow(clippy::cast_possible_wrap)]
@@ -193,6 +193,12 @@ pub(super) fn sha256(
             _ => streams::<4>(inner, outer, *counters, out),
         }
     }
+}
+
+/// As [`super::shani::window`], for HMAC-SHA-256.
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(super) fn window<const N: usize>(pads: &Pads<[u32; 8]>, first: u64) -> [u32; N] {
+    hmac_sha256::<N>([&pads.inner; N], [&pads.outer; N], run_counters(first)).map(truncate_sha256)
 }
 
 /// [`hmac_sha256`] on the first `N` streams of a four-lane chunk, truncated into

@@ -137,6 +137,18 @@ proptest! {
             sha1_run(&Plan::only(backend), &keys[1], counters[0], &mut run);
             sha1_run(&Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
             prop_assert_eq!(run, expected, "{:?}", backend);
+            // A window by value (SHA-NI's own entry up to four lanes, the lane
+            // arrays beyond), from a random step and across the wrap at u64::MAX.
+            for first in [counters[0], u64::MAX - 1] {
+                let plan = Plan::only(backend);
+                let mut expected = [0u32; 5];
+                sha1_run(&Plan::only(Backend::PORTABLE), &keys[1], first, &mut expected);
+                prop_assert_eq!(&sha1_window::<1>(&plan, &keys[1], first)[..], &expected[..1]);
+                prop_assert_eq!(&sha1_window::<2>(&plan, &keys[1], first)[..], &expected[..2]);
+                prop_assert_eq!(&sha1_window::<3>(&plan, &keys[1], first)[..], &expected[..3]);
+                prop_assert_eq!(&sha1_window::<4>(&plan, &keys[1], first)[..], &expected[..4]);
+                prop_assert_eq!(sha1_window::<5>(&plan, &keys[1], first), expected);
+            }
         }
     }
 
@@ -158,6 +170,18 @@ proptest! {
             sha256_run(&Plan::only(backend), &keys[1], counters[0], &mut run);
             sha256_run(&Plan::only(Backend::PORTABLE), &keys[1], counters[0], &mut expected);
             prop_assert_eq!(run, expected, "{:?}", backend);
+            // A window by value (SHA-NI's own entry up to four lanes, the lane
+            // arrays beyond), from a random step and across the wrap at u64::MAX.
+            for first in [counters[0], u64::MAX - 1] {
+                let plan = Plan::only(backend);
+                let mut expected = [0u32; 5];
+                sha256_run(&Plan::only(Backend::PORTABLE), &keys[1], first, &mut expected);
+                prop_assert_eq!(&sha256_window::<1>(&plan, &keys[1], first)[..], &expected[..1]);
+                prop_assert_eq!(&sha256_window::<2>(&plan, &keys[1], first)[..], &expected[..2]);
+                prop_assert_eq!(&sha256_window::<3>(&plan, &keys[1], first)[..], &expected[..3]);
+                prop_assert_eq!(&sha256_window::<4>(&plan, &keys[1], first)[..], &expected[..4]);
+                prop_assert_eq!(sha256_window::<5>(&plan, &keys[1], first), expected);
+            }
         }
     }
 }
