@@ -9,7 +9,9 @@
 //! - `limit/<algorithm>/…`: one TOTP verification with a ±1 window (a wrong code:
 //!   all three candidates computed), next to the bare kernel computing its three
 //!   HMACs (six compressions, three independent two-compression chains) on the
-//!   kernel the plan uses for three lanes, and the sequential floor (RustCrypto's
+//!   kernel the plan uses for three lanes, entered as a window scan enters it
+//!   (`Workload::run_window`: one key, three consecutive steps, SHA-NI's window
+//!   entry), and the sequential floor (RustCrypto's
 //!   compression function three times in a row, as in `peers`).
 //! - `plan/replan`: the one-off cost of measuring the plan for all three hash
 //!   functions (`otpcore::kernels::replan`).
@@ -86,9 +88,8 @@ pub fn bench<M: Measurement>(c: &mut Criterion<M>) {
         g.bench_function(format!("{name}/verify/window=3/wrong/{kernel}"), |b| {
             b.iter(|| t.verify_at(black_box(&wrong), black_box(AT), window(3), None));
         });
-        let mut out = [0u32; 3];
         g.bench_function(format!("{name}/kernel/lanes=3/{kernel}"), |b| {
-            b.iter(|| work.run(kernel, algorithm, black_box(&mut out)));
+            b.iter(|| work.run_window::<3>(kernel, black_box(algorithm)));
         });
         if algorithm != Algorithm::Sha512 {
             let floor = Floor::new(algorithm, key(algorithm));

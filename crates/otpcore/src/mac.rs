@@ -171,9 +171,7 @@ impl KeyedMac {
     /// (RFC 4226 §5.3 `DT(HMAC(K, C))`).
     #[inline]
     pub(crate) fn truncated(&self, counter: u64) -> u32 {
-        let mut out = [0u32; 1];
-        self.truncated_run(counter, &mut out);
-        let [value] = out;
+        let [value] = self.truncated_window::<1>(counter);
         value
     }
 

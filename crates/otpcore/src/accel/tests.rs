@@ -211,6 +211,37 @@ proptest! {
     }
 }
 
+/// `Workload::run_window` (the benches' bare kernel of a window) computes lane
+/// 0's key on consecutive counters: the same values as the lane arrays, on every
+/// kernel and for every hash function.
+#[test]
+fn the_workload_window_is_lane_zero_on_consecutive_counters() {
+    let work = Workload::new();
+    for algorithm in [
+        crate::Algorithm::Sha1,
+        crate::Algorithm::Sha256,
+        crate::Algorithm::Sha512,
+    ] {
+        // Lane 0's key on the first counter, then lanes 1 and 2 repeat that
+        // key through `Keys::Same` on the next counters.
+        let mut expected = [0u32; 3];
+        work.run(Kernel::Portable, algorithm, &mut expected[..1])
+            .unwrap();
+        for kernel in Kernel::available() {
+            let window = work.run_window::<3>(kernel, algorithm).unwrap();
+            assert_eq!(window[0], expected[0], "{kernel} {algorithm}");
+            let one = work.run_window::<1>(Kernel::Portable, algorithm).unwrap();
+            assert_eq!(one, [expected[0]], "{kernel} {algorithm}");
+            let portable = work.run_window::<3>(Kernel::Portable, algorithm).unwrap();
+            assert_eq!(window, portable, "{kernel} {algorithm}");
+            assert_ne!(
+                window[1], window[0],
+                "{kernel} {algorithm}: not consecutive"
+            );
+        }
+    }
+}
+
 /// The last byte of a MAC picks the truncation offset: make sure the vector
 /// truncation meets all sixteen.
 #[test]

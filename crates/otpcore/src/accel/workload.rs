@@ -93,6 +93,34 @@ impl Workload {
         Ok(())
     }
 
+    /// The truncated HMACs of `N` consecutive counters (at most 16) under one
+    /// key, on `kernel` alone, entered as a verification window enters it
+    /// (SHA-NI's window entry for up to four, the lane arrays otherwise): the
+    /// bare kernel work of a window scan, for benchmarks that set a
+    /// verification beside it.
+    ///
+    /// # Errors
+    /// [`KernelUnavailable`] if this CPU (or build) cannot run `kernel`.
+    pub fn run_window<const N: usize>(
+        &self,
+        kernel: Kernel,
+        algorithm: Algorithm,
+    ) -> Result<[u32; N], KernelUnavailable> {
+        const { assert!(N <= MAX_LANES) };
+        let backend = Backend::new(kernel).ok_or(KernelUnavailable(kernel))?;
+        let ([first, ..], [sha1, ..], [sha256, ..], [sha512, ..]) =
+            (&self.counters, &self.sha1, &self.sha256, &self.sha512);
+        Ok(match algorithm {
+            Algorithm::Sha1 => backend.sha1_window::<N>(sha1, *first),
+            Algorithm::Sha256 => backend.sha256_window::<N>(sha256, *first),
+            Algorithm::Sha512 => {
+                let mut out = [0u32; N];
+                backend.sha512(Keys::Same(sha512), &counters(*first), &mut out);
+                out
+            }
+        })
+    }
+
     /// [`Workload::run`] on a backend already known to run here.
     pub(crate) fn run_on(&self, backend: Backend, algorithm: Algorithm, out: &mut [u32]) {
         match algorithm {
