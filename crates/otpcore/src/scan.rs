@@ -57,8 +57,8 @@ pub(crate) fn scan_with(
     // `u64::MAX`). The common windows — exact, one-sided or clipped ±1, ±1 —
     // get a copy of their own, where the count is a constant: all candidates in
     // one call to the kernel and a fold the compiler unrolls, with nothing kept
-    // across a loop. Measured on Zen 4 (README, "Close to the limit"): ±1 with
-    // the loop below costs 3 % more than with this copy.
+    // across a loop. Measured on Zen 4 (README, "The history of these rows"):
+    // ±1 with the loop below costs 3 % more than with this copy.
     match scan.pending() {
         1 => scan_fixed::<1>(mac, scan, reduce),
         2 => scan_fixed::<2>(mac, scan, reduce),
@@ -220,8 +220,9 @@ impl Scan {
     /// opacity from a stack round trip (`core::hint::black_box`) and mask
     /// arithmetic, more instructions between the last HMAC and the result:
     /// with `cmov` here and the unrolled copies of [`scan_with`], verify ±1
-    /// went from 1.16–1.22× to 1.11–1.14× the bare kernel (README, "Close to
-    /// the limit"; old and new builds run alternately).
+    /// went from 1.16–1.22× to 1.11–1.14× the bare kernel as then measured,
+    /// through the lane entry (README, "The history of these rows"; old and new
+    /// builds run alternately).
     #[inline]
     pub(crate) fn fold(&mut self, candidate: u64) {
         let mut hit: u8 = 0;
