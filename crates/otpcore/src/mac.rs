@@ -195,11 +195,7 @@ impl KeyedMac {
         match &self.pads {
             HashPads::Sha1(p) => accel::sha1_window::<N>(&self.plan, p, first),
             HashPads::Sha256(p) => accel::sha256_window::<N>(&self.plan, p, first),
-            HashPads::Sha512(p) => {
-                let mut out = [0u32; N];
-                accel::sha512_run(&self.plan, p, first, &mut out);
-                out
-            }
+            HashPads::Sha512(p) => accel::sha512_window::<N>(&self.plan, p, first),
         }
     }
 }

@@ -218,7 +218,7 @@ impl Backend {
     /// one key, `N <= MAX_LANES`: a verification window. SHA-NI computes up to
     /// four straight into the returned values (`shani::window`); every other
     /// case goes through [`Backend::sha1`]'s lane arrays. Same values either
-    /// way (tested on every backend).
+    /// way (`accel::tests::sha1_backends_agree`, on every backend).
     #[inline]
     pub(crate) fn sha1_window<const N: usize>(self, pads: &Pads<[u32; 5]>, first: u64) -> [u32; N] {
         const { assert!(N <= MAX_LANES) };
@@ -256,6 +256,20 @@ impl Backend {
                 out
             }
         }
+    }
+
+    /// As [`Backend::sha1_window`], for HMAC-SHA-512: always through the lane
+    /// arrays (no kernel has a window entry for it).
+    #[inline]
+    pub(crate) fn sha512_window<const N: usize>(
+        self,
+        pads: &Pads<[u64; 8]>,
+        first: u64,
+    ) -> [u32; N] {
+        const { assert!(N <= MAX_LANES) };
+        let mut out = [0u32; N];
+        self.sha512(Keys::Same(pads), &counters(first), &mut out);
+        out
     }
 
     /// As [`Backend::sha1`], for HMAC-SHA-512.

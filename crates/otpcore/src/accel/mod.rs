@@ -144,6 +144,15 @@ pub(crate) fn sha512_run(plan: &Plan, pads: &Pads<[u64; 8]>, first: u64, out: &m
     }
 }
 
+/// As [`sha1_window`], for HMAC-SHA-512.
+pub(crate) fn sha512_window<const N: usize>(
+    plan: &Plan,
+    pads: &Pads<[u64; 8]>,
+    first: u64,
+) -> [u32; N] {
+    plan.backend(N).sha512_window::<N>(pads, first)
+}
+
 /// As [`sha1_lanes`], for HMAC-SHA-512.
 pub(crate) fn sha512_lanes(
     plan: &Plan,

@@ -106,18 +106,13 @@ impl Workload {
         kernel: Kernel,
         algorithm: Algorithm,
     ) -> Result<[u32; N], KernelUnavailable> {
-        const { assert!(N <= MAX_LANES) };
         let backend = Backend::new(kernel).ok_or(KernelUnavailable(kernel))?;
         let ([first, ..], [sha1, ..], [sha256, ..], [sha512, ..]) =
             (&self.counters, &self.sha1, &self.sha256, &self.sha512);
         Ok(match algorithm {
             Algorithm::Sha1 => backend.sha1_window::<N>(sha1, *first),
             Algorithm::Sha256 => backend.sha256_window::<N>(sha256, *first),
-            Algorithm::Sha512 => {
-                let mut out = [0u32; N];
-                backend.sha512(Keys::Same(sha512), &counters(*first), &mut out);
-                out
-            }
+            Algorithm::Sha512 => backend.sha512_window::<N>(sha512, *first),
         })
     }
 
