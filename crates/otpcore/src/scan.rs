@@ -121,9 +121,6 @@ pub(crate) struct Scan {
     /// 1 once a matching step was refused as replayed, else 0.
     replayed: u8,
     best: u64,
-    /// `best - expected`, kept up to date in [`Scan::fold`] so that
-    /// [`Scan::finish`] has nothing left to compute on either outcome.
-    best_offset: i64,
 }
 
 impl Scan {
@@ -173,7 +170,6 @@ impl Scan {
             accepted: 0,
             replayed: 0,
             best: 0,
-            best_offset: 0,
         }
     }
 
@@ -260,10 +256,6 @@ impl Scan {
         // Ascending order plus an unconditional select: the newest acceptable step
         // wins when the same digits occur twice in the window.
         self.best.cmovnz(&step, take);
-        // Where in the window the match sits is selected the same way, so it is
-        // computed for every candidate whatever the outcome, without a branch on
-        // its sign.
-        self.best_offset.cmovnz(&offset(step, self.expected), take);
         self.accepted |= take;
         self.replayed |= hit & (fresh ^ 1);
         self.step = step.wrapping_add(1);
@@ -289,8 +281,9 @@ impl Scan {
     /// written with `Ok` or `Err` and merges the two into the same stores of every
     /// field of the `Result` (tag, error bytes, step, offset), each value chosen
     /// by a conditional move: the same instructions for both outcomes, and no
-    /// loads. Everything stored is computed first (step and offset were selected
-    /// in [`Scan::fold`], the kind of refusal by [`Scan::refusal`]).
+    /// loads. Everything stored is computed first (the step was selected in
+    /// [`Scan::fold`], its offset is one subtraction, the kind of refusal is
+    /// selected by [`Scan::refusal`]).
     ///
     /// This relies on the optimiser. With rustc 1.95 on x86-64 the end of
     /// `scan::scan` (and of `batch::fold_lanes`, which stores this value into its
@@ -321,11 +314,13 @@ impl Scan {
         )
     }
 
-    /// The match if one is accepted (meaningless otherwise).
+    /// The match if one is accepted (meaningless otherwise). Where in the
+    /// window it sits is one subtraction, done on either outcome: no branch on
+    /// its sign, nothing skipped when nothing matched.
     fn matched(&self) -> Match {
         Match {
             step: self.best,
-            offset: self.best_offset,
+            offset: offset(self.best, self.expected),
         }
     }
 }
