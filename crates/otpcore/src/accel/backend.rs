@@ -228,11 +228,9 @@ impl Backend {
                 // SAFETY: as in `Backend::sha1`.
                 unsafe { shani::window::<N>(pads, first) }
             }
-            _ => {
-                let mut out = [0u32; N];
-                self.sha1(Keys::Same(pads), &counters(first), &mut out);
-                out
-            }
+            _ => window_through_lanes::<N>(first, |counters, out| {
+                self.sha1(Keys::Same(pads), counters, out);
+            }),
         }
     }
 
@@ -250,11 +248,9 @@ impl Backend {
                 // SAFETY: as in `Backend::sha256`.
                 unsafe { shani256::window::<N>(pads, first) }
             }
-            _ => {
-                let mut out = [0u32; N];
-                self.sha256(Keys::Same(pads), &counters(first), &mut out);
-                out
-            }
+            _ => window_through_lanes::<N>(first, |counters, out| {
+                self.sha256(Keys::Same(pads), counters, out);
+            }),
         }
     }
 
@@ -267,9 +263,9 @@ impl Backend {
         first: u64,
     ) -> [u32; N] {
         const { assert!(N <= MAX_LANES) };
-        let mut out = [0u32; N];
-        self.sha512(Keys::Same(pads), &counters(first), &mut out);
-        out
+        window_through_lanes::<N>(first, |counters, out| {
+            self.sha512(Keys::Same(pads), counters, out);
+        })
     }
 
     /// As [`Backend::sha1`], for HMAC-SHA-512.
@@ -297,4 +293,20 @@ impl Backend {
             _ => portable::sha512(keys, counters, out),
         }
     }
+}
+
+/// A verification window's `N` values through a kernel's lane arrays (`run`
+/// fills the first `N` lanes from the counters `first`, `first + 1`, …), for
+/// the kernels and hashes without a window entry. Out of line: the lane arrays
+/// and their stack frame stay here, and the SHA-NI window entry's dispatch in
+/// [`Backend::sha1_window`] and [`Backend::sha256_window`] is a compare and a
+/// call that its callers inline.
+#[inline(never)]
+fn window_through_lanes<const N: usize>(
+    first: u64,
+    run: impl FnOnce(&[u64; MAX_LANES], &mut [u32]),
+) -> [u32; N] {
+    let mut out = [0u32; N];
+    run(&counters(first), &mut out);
+    out
 }

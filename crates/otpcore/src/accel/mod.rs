@@ -85,6 +85,7 @@ pub(crate) fn sha1_run(plan: &Plan, pads: &Pads<[u32; 5]>, first: u64, out: &mut
 
 /// Truncated HMAC-SHA-1 of `first + i` (wrapping) for `i < N`, for one key,
 /// returned by value: a verification window of `N <= MAX_LANES` candidates.
+#[inline]
 pub(crate) fn sha1_window<const N: usize>(
     plan: &Plan,
     pads: &Pads<[u32; 5]>,
@@ -113,6 +114,7 @@ pub(crate) fn sha256_run(plan: &Plan, pads: &Pads<[u32; 8]>, first: u64, out: &m
 }
 
 /// As [`sha1_window`], for HMAC-SHA-256.
+#[inline]
 pub(crate) fn sha256_window<const N: usize>(
     plan: &Plan,
     pads: &Pads<[u32; 8]>,
@@ -145,6 +147,7 @@ pub(crate) fn sha512_run(plan: &Plan, pads: &Pads<[u64; 8]>, first: u64, out: &m
 }
 
 /// As [`sha1_window`], for HMAC-SHA-512.
+#[inline]
 pub(crate) fn sha512_window<const N: usize>(
     plan: &Plan,
     pads: &Pads<[u64; 8]>,
