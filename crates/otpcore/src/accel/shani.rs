@@ -139,13 +139,15 @@ fn load(state: &[u32; 5]) -> (__m128i, __m128i) {
     )
 }
 
-/// HMAC-SHA-1 of the big-endian `counters[s]` under the key whose pad states,
-/// [`load`]ed, are `inner[s]`, `outer[s]`: the outer digest as five words, for
-/// each stream.
+/// HMAC-SHA-1 of the big-endian `counters[s]` under the key whose pad states
+/// `inner(s)`, `outer(s)` [`load`]: the outer digest as five words, for each
+/// stream. Loads, not references: a window's streams share one key, and
+/// `|_| load(&pads.inner)` is loaded once for all of them (the compiler sees
+/// the same address); a batch chunk's streams each load their own.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 fn hmac_sha1<const N: usize>(
-    inner: [(__m128i, __m128i); N],
-    outer: [(__m128i, __m128i); N],
+    inner: impl Fn(usize) -> (__m128i, __m128i),
+    outer: impl Fn(usize) -> (__m128i, __m128i),
     counters: [u64; N],
 ) -> [[u32; 5]; N] {
     let zero = _mm_setzero_si128();
@@ -156,7 +158,7 @@ fn hmac_sha1<const N: usize>(
 
     // Inner block: the counter, the 0x80 padding byte, zeros, the bit length.
     for s in 0..N {
-        (abcd[s], e[s]) = inner[s];
+        (abcd[s], e[s]) = inner(s);
         #[allow(clippy::cast_possible_truncation)]
         let (hi, lo) = ((counters[s] >> 32) as u32, counters[s] as u32);
         block[s] = [
@@ -171,7 +173,7 @@ fn hmac_sha1<const N: usize>(
     // Outer block: the inner digest, which the state layout already holds in
     // message order (a in the top lane; e in the top lane over zeros), then padding.
     for s in 0..N {
-        (abcd[s], e[s]) = outer[s];
+        (abcd[s], e[s]) = outer(s);
         block[s] = [
             digest_abcd[s],
             _mm_or_si128(digest_e[s], _mm_set_epi32(0, pad_bit, 0, 0)),
@@ -224,9 +226,13 @@ pub(super) fn sha1(
 /// chunk loop of [`sha1`] (README, "Close to the limit").
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 pub(super) fn window<const N: usize>(pads: &Pads<[u32; 5]>, first: u64) -> [u32; N] {
-    // One key for every stream: its pad states are loaded into registers once.
-    let (inner, outer) = (load(&pads.inner), load(&pads.outer));
-    hmac_sha1::<N>([inner; N], [outer; N], run_counters(first)).map(truncate_sha1)
+    // One key for every stream.
+    hmac_sha1::<N>(
+        |_| load(&pads.inner),
+        |_| load(&pads.outer),
+        run_counters(first),
+    )
+    .map(truncate_sha1)
 }
 
 /// [`hmac_sha1`] on the first `N` streams of a four-lane chunk, truncated into
@@ -240,8 +246,8 @@ fn streams<const N: usize>(
     out: &mut [u32],
 ) {
     let macs = hmac_sha1::<N>(
-        first_lanes(inner).map(|state| load(state)),
-        first_lanes(outer).map(|state| load(state)),
+        |s| load(inner[s]),
+        |s| load(outer[s]),
         first_lanes(counters),
     );
     for (out, mac) in out.iter_mut().zip(macs) {

@@ -128,13 +128,14 @@ fn words(abef: __m128i, cdgh: __m128i) -> [u32; 8] {
     ]
 }
 
-/// HMAC-SHA-256 of the big-endian `counters[s]` under the key whose pad states,
-/// [`load`]ed, are `inner[s]`, `outer[s]`: the MAC as eight words, for each
-/// stream.
+/// HMAC-SHA-256 of the big-endian `counters[s]` under the key whose pad states
+/// `inner(s)`, `outer(s)` [`load`]: the MAC as eight words, for each stream
+/// (one key for a window's streams, one each in a batch chunk: as
+/// [`super::shani`]'s `hmac_sha1`).
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 fn hmac_sha256<const N: usize>(
-    inner: [(__m128i, __m128i); N],
-    outer: [(__m128i, __m128i); N],
+    inner: impl Fn(usize) -> (__m128i, __m128i),
+    outer: impl Fn(usize) -> (__m128i, __m128i),
     counters: [u64; N],
 ) -> [[u32; 8]; N] {
     let zero = _mm_setzero_si128();
@@ -145,7 +146,7 @@ fn hmac_sha256<const N: usize>(
 
     // Inner block: the counter, the 0x80 padding byte, zeros, the bit length.
     for s in 0..N {
-        (abef[s], cdgh[s]) = inner[s];
+        (abef[s], cdgh[s]) = inner(s);
         #[allow(clippy::cast_possible_truncation)]
         let (hi, lo) = ((counters[s] >> 32) as u32, counters[s] as u32);
         w[0][s] = _mm_set_epi32(0, pad, bits(lo), bits(hi));
@@ -161,7 +162,7 @@ fn hmac_sha256<const N: usize>(
         w[1][s] = _mm_set_epi32(bits(h), bits(g), bits(f), bits(e));
         w[2][s] = _mm_set_epi32(0, 0, 0, pad);
         w[3][s] = _mm_set_epi32(bits(SHA256_OUTER_BITS), 0, 0, 0);
-        (abef[s], cdgh[s]) = outer[s];
+        (abef[s], cdgh[s]) = outer(s);
     }
     let (x, y) = compress(abef, cdgh, w);
 
@@ -199,9 +200,13 @@ pub(super) fn sha256(
 /// As [`super::shani::window`], for HMAC-SHA-256.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 pub(super) fn window<const N: usize>(pads: &Pads<[u32; 8]>, first: u64) -> [u32; N] {
-    // One key for every stream: its pad states are loaded into registers once.
-    let (inner, outer) = (load(&pads.inner), load(&pads.outer));
-    hmac_sha256::<N>([inner; N], [outer; N], run_counters(first)).map(truncate_sha256)
+    // One key for every stream.
+    hmac_sha256::<N>(
+        |_| load(&pads.inner),
+        |_| load(&pads.outer),
+        run_counters(first),
+    )
+    .map(truncate_sha256)
 }
 
 /// [`hmac_sha256`] on the first `N` streams of a four-lane chunk, truncated into
@@ -215,8 +220,8 @@ fn streams<const N: usize>(
     out: &mut [u32],
 ) {
     let macs = hmac_sha256::<N>(
-        first_lanes(inner).map(|state| load(state)),
-        first_lanes(outer).map(|state| load(state)),
+        |s| load(inner[s]),
+        |s| load(outer[s]),
         first_lanes(counters),
     );
     for (out, mac) in out.iter_mut().zip(macs) {
