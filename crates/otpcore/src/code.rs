@@ -84,10 +84,8 @@ impl Code {
         let expected = digits.get();
         // Exactly the digits and nothing else: one word, no loop
         // (`plain_digits`); anything else is read character by character below.
-        if input.len() == usize::from(expected) {
-            if let Some(value) = plain_digits::read(input.as_bytes()) {
-                return Ok(Code { value, digits });
-            }
+        if let Some(value) = plain_digits::exactly(input, digits) {
+            return Ok(Code { value, digits });
         }
         let mut value: u64 = 0;
         let mut found: u8 = 0;

@@ -19,8 +19,21 @@
 //! The input is public (the person typing it knows it); nothing here sees the
 //! secret. It branches on the input's length only.
 
+use crate::Digits;
+
 /// Eight ASCII zeros.
 const ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// The value of `input` if it is exactly `digits` ASCII digits and nothing else
+/// (`digits` from 4 to 8; `None` for any other count or input): the fast path
+/// of both [`Code::parse`](crate::Code::parse) and a verification's parse.
+#[inline]
+pub(crate) fn exactly(input: &str, digits: Digits) -> Option<u64> {
+    if input.len() != usize::from(digits.get()) {
+        return None;
+    }
+    read(input.as_bytes())
+}
 
 /// The value of `bytes` if it is 4 to 8 ASCII digits; `None` for anything else.
 #[inline]
