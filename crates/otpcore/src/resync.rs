@@ -18,7 +18,8 @@ use crate::{Code, Digits, Match, VerifyError, Window};
 /// Every pair in the window is computed and compared whether or not an earlier
 /// one matched, and the outcome is decided by the same [`Scan`] as
 /// [`Hotp::verify`](crate::Hotp::verify): accepted or not, replayed or not and the
-/// offset's sign are selected, never branched on, and [`Scan::finish`] builds the
+/// matching step are selected and the offset subtracted, never branched on, and
+/// [`Scan::finish`] builds the
 /// `Result` without a branch (see its doc comment for the code it compiles to,
 /// here as in `scan::scan`).
 pub(crate) fn scan_consecutive(

@@ -288,8 +288,8 @@ impl Scan {
     /// This relies on the optimiser. With rustc 1.95 on x86-64 the end of
     /// `scan::scan` (and of `batch::fold_lanes`, which stores this value into its
     /// slot, and of `resync::scan_consecutive`) is a `sete` for the tag, a `cmove`
-    /// for the error byte and then five stores, with no branch between the last
-    /// fold and `ret`. The dudect pairs `otpcore_correct_vs_wrong`,
+    /// for the error byte, the stores and the `sub` of the offset, with no branch
+    /// between the last fold and `ret`. The dudect pairs `otpcore_correct_vs_wrong`,
     /// `batch_correct_vs_wrong` and `otpcore_resync_correct_vs_wrong` check it;
     /// re-run the full measurement after a compiler upgrade.
     pub(crate) fn finish(self) -> Result<Match, VerifyError> {
