@@ -33,7 +33,7 @@ impl Format {
         match self {
             // The fast path here as well as in `Code::parse`: the value comes
             // back in a register instead of a `Result<Code, _>` in memory.
-            // SHA-256 verify ±1 went from 159–163 to 157–158 ns (README,
+            // SHA-256 verify ±1 went from 158–161 to 157–158 ns (README,
             // "Close to the limit"); on anything but plain digits,
             // `Code::parse` tries it once more and goes on.
             Format::Decimal(digits) => match plain_digits::exactly(input, digits) {

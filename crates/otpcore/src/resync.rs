@@ -19,9 +19,8 @@ use crate::{Code, Digits, Match, VerifyError, Window};
 /// one matched, and the outcome is decided by the same [`Scan`] as
 /// [`Hotp::verify`](crate::Hotp::verify): accepted or not, replayed or not and the
 /// matching step are selected and the offset subtracted, never branched on, and
-/// [`Scan::finish`] builds the
-/// `Result` without a branch (see its doc comment for the code it compiles to,
-/// here as in `scan::scan`).
+/// [`Scan::finish`] builds the `Result` without a branch (see its doc comment for
+/// the code it compiles to, here as in `scan::scan`).
 pub(crate) fn scan_consecutive(
     mac: &KeyedMac,
     digits: Digits,
