@@ -1,4 +1,7 @@
-//! RFC 4226 §5.3 dynamic truncation, in constant time.
+//! RFC 4226 §5.3 dynamic truncation, in constant time, on the MAC as words: the
+//! portable, AVX2 and AVX-512 kernels' truncation. The SHA-NI kernels truncate in
+//! their vector registers instead (`accel::shani_truncate`, checked against this
+//! one at every offset).
 
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 

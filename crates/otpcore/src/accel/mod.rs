@@ -57,6 +57,8 @@ mod portable;
 mod shani;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 mod shani256;
+#[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
+mod shani_truncate;
 #[cfg(all(feature = "std", not(miri)))]
 mod timing;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]

@@ -25,26 +25,18 @@
 #![allow(clippy::indexing_slicing)]
 
 use core::arch::x86_64::{
-    __m128i, _mm_add_epi32, _mm_extract_epi32, _mm_or_si128, _mm_set_epi32, _mm_setzero_si128,
-    _mm_sha1msg1_epu32, _mm_sha1msg2_epu32, _mm_sha1nexte_epu32, _mm_sha1rnds4_epu32,
-    _mm_xor_si128,
+    __m128i, _mm_add_epi32, _mm_or_si128, _mm_set_epi32, _mm_setzero_si128, _mm_sha1msg1_epu32,
+    _mm_sha1msg2_epu32, _mm_sha1nexte_epu32, _mm_sha1rnds4_epu32, _mm_xor_si128,
 };
-
-use crate::truncate::truncate_sha1;
 
 use super::consts::{SHA1_INNER_BITS, SHA1_OUTER_BITS};
 use super::pads::{first_lanes, run_counters, Keys, Pads, MAX_LANES};
+use super::shani_truncate::{broadcast_byte, truncate};
 
 /// The bits of a `u32` as the `i32` the intrinsics take.
 #[allow(clippy::cast_possible_wrap)]
 const fn bits(x: u32) -> i32 {
     x as i32
-}
-
-/// The `u32` bits of an `i32` lane.
-#[allow(clippy::cast_sign_loss)]
-const fn word(x: i32) -> u32 {
-    x as u32
 }
 
 /// `y = sha1rnds4(x, sha1nexte(y, w), K)` for every stream: four rounds.
@@ -140,8 +132,8 @@ fn load(state: &[u32; 5]) -> (__m128i, __m128i) {
 }
 
 /// HMAC-SHA-1 of the big-endian `counters[s]` under the key whose pad states
-/// `inner(s)`, `outer(s)` [`load`]: the outer digest as five words, for each
-/// stream. Loads, not references: a window's streams share one key, and
+/// `inner(s)`, `outer(s)` [`load`]: the MAC as the `(abcd, e)` vectors of the
+/// last compression, for each stream. Loads, not references: a window's streams share one key, and
 /// `|_| load(&pads.inner)` is loaded once for all of them (the compiler sees
 /// the same address); a batch chunk's streams each load their own.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
@@ -149,7 +141,7 @@ fn hmac_sha1<const N: usize>(
     inner: impl Fn(usize) -> (__m128i, __m128i),
     outer: impl Fn(usize) -> (__m128i, __m128i),
     counters: [u64; N],
-) -> [[u32; 5]; N] {
+) -> [(__m128i, __m128i); N] {
     let zero = _mm_setzero_si128();
     let pad_bit = bits(0x8000_0000);
     let mut abcd = [zero; N];
@@ -183,17 +175,16 @@ fn hmac_sha1<const N: usize>(
     }
     let (mac_abcd, mac_e) = compress(abcd, e, block);
 
-    let mut out = [[0u32; 5]; N];
-    for s in 0..N {
-        out[s] = [
-            word(_mm_extract_epi32(mac_abcd[s], 3)),
-            word(_mm_extract_epi32(mac_abcd[s], 2)),
-            word(_mm_extract_epi32(mac_abcd[s], 1)),
-            word(_mm_extract_epi32(mac_abcd[s], 0)),
-            word(_mm_extract_epi32(mac_e[s], 3)),
-        ];
-    }
-    out
+    core::array::from_fn(|s| (mac_abcd[s], mac_e[s]))
+}
+
+/// `DT` of one stream's MAC as [`hmac_sha1`] leaves it: its first sixteen
+/// bytes are `abcd` from the top byte down, the last four the top lane of `e`,
+/// whose lowest byte (vector byte 12) is the MAC's last.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+fn truncated((abcd, e): (__m128i, __m128i)) -> u32 {
+    truncate(abcd, e, broadcast_byte::<12>(e))
 }
 
 /// Truncated HMAC-SHA-1 of `counters[l]` under lane `l`'s key, for the first
@@ -232,7 +223,7 @@ pub(super) fn window<const N: usize>(pads: &Pads<[u32; 5]>, first: u64) -> [u32;
         |_| load(&pads.outer),
         run_counters(first),
     )
-    .map(truncate_sha1)
+    .map(|mac| truncated(mac))
 }
 
 /// [`hmac_sha1`] on the first `N` streams of a four-lane chunk, truncated into
@@ -251,6 +242,6 @@ fn streams<const N: usize>(
         first_lanes(counters),
     );
     for (out, mac) in out.iter_mut().zip(macs) {
-        *out = truncate_sha1(mac);
+        *out = truncated(mac);
     }
 }

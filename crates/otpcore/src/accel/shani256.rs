@@ -19,12 +19,12 @@
 use core::arch::x86_64::{
     __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_extract_epi32, _mm_set_epi32, _mm_setzero_si128,
     _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32, _mm_shuffle_epi32,
+    _mm_slli_si128, _mm_unpackhi_epi64,
 };
-
-use crate::truncate::truncate_sha256;
 
 use super::consts::{SHA1_INNER_BITS, SHA256_K, SHA256_OUTER_BITS};
 use super::pads::{first_lanes, run_counters, Keys, Pads, MAX_LANES};
+use super::shani_truncate::{broadcast_byte, truncate};
 
 /// The bits of a `u32` as the `i32` the intrinsics take.
 #[allow(clippy::cast_possible_wrap)]
@@ -129,15 +129,15 @@ fn words(abef: __m128i, cdgh: __m128i) -> [u32; 8] {
 }
 
 /// HMAC-SHA-256 of the big-endian `counters[s]` under the key whose pad states
-/// `inner(s)`, `outer(s)` [`load`]: the MAC as eight words, for each stream
-/// (one key for a window's streams, one each in a batch chunk: as
-/// [`super::shani`]'s `hmac_sha1`).
+/// `inner(s)`, `outer(s)` [`load`]: the MAC as the `(abef, cdgh)` vectors of
+/// the last compression, for each stream (one key for a window's streams, one
+/// each in a batch chunk: as [`super::shani`]'s `hmac_sha1`).
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 fn hmac_sha256<const N: usize>(
     inner: impl Fn(usize) -> (__m128i, __m128i),
     outer: impl Fn(usize) -> (__m128i, __m128i),
     counters: [u64; N],
-) -> [[u32; 8]; N] {
+) -> [(__m128i, __m128i); N] {
     let zero = _mm_setzero_si128();
     let pad = bits(0x8000_0000);
     let mut abef = [zero; N];
@@ -165,12 +165,22 @@ fn hmac_sha256<const N: usize>(
         (abef[s], cdgh[s]) = outer(s);
     }
     let (x, y) = compress(abef, cdgh, w);
+    core::array::from_fn(|s| (x[s], y[s]))
+}
 
-    let mut out = [[0u32; 8]; N];
-    for s in 0..N {
-        out[s] = words(x[s], y[s]);
-    }
-    out
+/// `DT` of one stream's MAC as [`hmac_sha256`] leaves it, `abef` and `cdgh`:
+/// `DT` reads no further than byte 18, words `a` to `e`. The high halves of
+/// `cdgh` and `abef` together are `a b c d` from the top byte down, `abef`
+/// moved up by eight bytes has `e` in its top lane, and the MAC's last byte is
+/// the lowest byte of `h`, vector byte 0 of `cdgh` (`super::shani_truncate`).
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+fn truncated((abef, cdgh): (__m128i, __m128i)) -> u32 {
+    truncate(
+        _mm_unpackhi_epi64(cdgh, abef),
+        _mm_slli_si128::<8>(abef),
+        broadcast_byte::<0>(cdgh),
+    )
 }
 
 /// Truncated HMAC-SHA-256 of `counters[l]` under lane `l`'s key, for the first
@@ -206,7 +216,7 @@ pub(super) fn window<const N: usize>(pads: &Pads<[u32; 8]>, first: u64) -> [u32;
         |_| load(&pads.outer),
         run_counters(first),
     )
-    .map(truncate_sha256)
+    .map(|mac| truncated(mac))
 }
 
 /// [`hmac_sha256`] on the first `N` streams of a four-lane chunk, truncated into
@@ -225,6 +235,6 @@ fn streams<const N: usize>(
         first_lanes(counters),
     );
     for (out, mac) in out.iter_mut().zip(macs) {
-        *out = truncate_sha256(mac);
+        *out = truncated(mac);
     }
 }
