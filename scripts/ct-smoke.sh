@@ -8,7 +8,7 @@
 # The diag_* benches (accepted vs replayed, wrong vs replayed: classes that differ
 # in last_used as well as in the code) are printed for reading, not gated.
 #
-# Every kernel: the 19 benches run first on the measured kernel plan, then once
+# Every kernel: the 20 benches run first on the measured kernel plan, then once
 # per kernel this CPU has (from /proc/cpuinfo, as test-all.sh), forced with
 # OTPCORE_BACKEND; each run must print the plan it was given ("ct: kernel plan:").
 #
@@ -67,7 +67,7 @@ awk -v bound="$bound" '
     n++
   }
   END {
-    if (n != 19) { printf "ct-smoke: expected 19 bench results, got %d\n", n; bad = 1 }
+    if (n != 20) { printf "ct-smoke: expected 20 bench results, got %d\n", n; bad = 1 }
     if (!bad) printf "ct-smoke: ok: otpcore |t| <= %d on every class pair, single (TOTP, Steam), resync and batch; leaky fixture detected\n", bound
     exit bad
   }' "$log"

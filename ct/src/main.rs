@@ -17,6 +17,8 @@
 //! - `correct_vs_wrong`: the expected code vs a random non-matching code;
 //! - `small_vs_large_code`: the correct code for (secret, time) pairs whose
 //!   expected code is below 1000 (three leading zeros) vs at least 900000;
+//! - `offset_0_vs_15`: a wrong code for (secret, time) pairs whose expected
+//!   step's truncation offset is 0 vs 15 (`offset.rs`);
 //! - `wrong_vs_replayed`: a random non-matching code vs the expected code,
 //!   both with `last_used` = the expected step (both refused: mismatch vs
 //!   replay).
@@ -63,11 +65,13 @@
 
 mod batch;
 mod leaky;
+mod offset;
 mod resync;
 
 use batch::{batch_behind_vs_ahead, batch_correct_vs_wrong, batch_first_vs_last_digit_wrong};
 use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
+use offset::otpcore_offset_0_vs_15;
 use otpcore::{Algorithm, Secret, Steam, SteamCode, Totp, TotpConfig, Window};
 use resync::{
     otpcore_resync_behind_vs_ahead, otpcore_resync_correct_vs_wrong,
@@ -425,6 +429,7 @@ ctbench_main!(
     otpcore_behind_vs_ahead,
     otpcore_correct_vs_wrong,
     otpcore_small_vs_large_code,
+    otpcore_offset_0_vs_15,
     otpcore_steam_correct_vs_wrong,
     otpcore_resync_correct_vs_wrong,
     otpcore_resync_behind_vs_ahead,
