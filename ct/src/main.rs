@@ -66,6 +66,7 @@
 mod batch;
 mod leaky;
 mod offset;
+mod pools;
 mod resync;
 
 use batch::{batch_behind_vs_ahead, batch_correct_vs_wrong, batch_first_vs_last_digit_wrong};
@@ -73,6 +74,7 @@ use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{ctbench_main, BenchRng, Class, CtRunner};
 use offset::otpcore_offset_0_vs_15;
 use otpcore::{Algorithm, Secret, Steam, SteamCode, Totp, TotpConfig, Window};
+use pools::{draw_from_pools, pools};
 use resync::{
     otpcore_resync_behind_vs_ahead, otpcore_resync_correct_vs_wrong,
     otpcore_resync_wrong_vs_replayed,
@@ -271,37 +273,17 @@ fn correct_vs_wrong(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) 
 
 fn small_vs_large_code(runner: &mut CtRunner, rng: &mut BenchRng, use_leaky: bool) {
     let totps = keys(rng);
-    // Codes below 1000 are one draw in a thousand: find pools of times first, then
-    // draw the samples from them. Every key has as many times in each pool, so the
-    // two classes differ in the code only, not in which key objects they use.
-    const PER_KEY: usize = 32;
-    let (mut small, mut large) = (Vec::new(), Vec::new());
-    for (key, totp) in totps.iter().enumerate() {
-        let (mut s, mut l) = (0, 0);
-        while s < PER_KEY || l < PER_KEY {
-            let at = random_time(rng);
-            let value = totp.generate_at(at).unwrap().value();
-            if value < 1_000 && s < PER_KEY {
-                small.push((key, at));
-                s += 1;
-            } else if value >= 900_000 && l < PER_KEY {
-                large.push((key, at));
-                l += 1;
-            }
+    // Codes below 1000 are one draw in a thousand: pools of times first.
+    let pools = pools(rng, &totps, |_, totp, at| {
+        match totp.generate_at(at).unwrap().value() {
+            0..1_000 => Some(Class::Left),
+            900_000.. => Some(Class::Right),
+            _ => None,
         }
-    }
-    let cases: Vec<Case> = (0..samples())
-        .map(|_| {
-            let class = random_class(rng);
-            let pool = match class {
-                Class::Left => &small,
-                Class::Right => &large,
-            };
-            let (key, at) = pool[rng.random_range(0..pool.len())];
-            let input = totps[key].generate_at(at).unwrap().to_string();
-            Case::new(class, key, at, &input)
-        })
-        .collect();
+    });
+    let cases = draw_from_pools(rng, &totps, &pools, |_, totp, at| {
+        totp.generate_at(at).unwrap().to_string()
+    });
     time(runner, &totps, &cases, use_leaky);
 }
 
