@@ -133,9 +133,10 @@ fn load(state: &[u32; 5]) -> (__m128i, __m128i) {
 
 /// HMAC-SHA-1 of the big-endian `counters[s]` under the key whose pad states
 /// `inner(s)`, `outer(s)` [`load`]: the MAC as the `(abcd, e)` vectors of the
-/// last compression, for each stream. Loads, not references: a window's streams share one key, and
-/// `|_| load(&pads.inner)` is loaded once for all of them (the compiler sees
-/// the same address); a batch chunk's streams each load their own.
+/// last compression, for each stream. Loads, not references: a window's
+/// streams share one key, and `|_| load(&pads.inner)` is loaded once for all of
+/// them (the compiler sees the same address); a batch chunk's streams each load
+/// their own.
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 fn hmac_sha1<const N: usize>(
     inner: impl Fn(usize) -> (__m128i, __m128i),
