@@ -39,6 +39,7 @@ mod scan;
 mod secret;
 mod steam;
 mod steam_code;
+mod step_divisor;
 mod step_matches;
 mod step_window;
 mod totp;

@@ -47,6 +47,15 @@ impl Modulus {
         Modulus { magic, modulus }
     }
 
+    /// The modulus `modulus`, or `None` below 2.
+    pub(crate) const fn try_new(modulus: u32) -> Option<Self> {
+        if modulus < 2 {
+            None
+        } else {
+            Some(Modulus::new(modulus))
+        }
+    }
+
     /// `value mod modulus`, without a branch or a division.
     #[inline(always)]
     pub(crate) fn reduce(self, value: u32) -> u32 {
@@ -57,6 +66,18 @@ impl Modulus {
         #[allow(clippy::cast_possible_truncation)]
         let remainder = (product >> 64) as u32;
         remainder
+    }
+
+    /// `value / modulus`, rounded down: the high word of `magic * value`
+    /// (`fastdiv_u32` in the same paper), one widening multiplication. For
+    /// public values (`StepDivisor`); secret ones only need [`Modulus::reduce`].
+    #[inline(always)]
+    pub(crate) fn quotient(self, value: u32) -> u32 {
+        let product = u128::from(self.magic).wrapping_mul(u128::from(value));
+        // Below 2^32: `value / modulus <= value`.
+        #[allow(clippy::cast_possible_truncation)]
+        let quotient = (product >> 64) as u32;
+        quotient
     }
 }
 

@@ -6,6 +6,7 @@ use crate::format::Format;
 use crate::mac::KeyedMac;
 use crate::resync::scan_consecutive_ending_in;
 use crate::scan::scan;
+use crate::step_divisor::StepDivisor;
 use crate::{Algorithm, Code, Digits, Match, Period, Secret, VerifyError, Window};
 
 /// Why a time cannot be turned into a time step.
@@ -61,6 +62,8 @@ pub struct TotpConfig {
 pub struct Totp {
     mac: KeyedMac,
     config: TotpConfig,
+    /// `config.period` with its reciprocal.
+    divisor: StepDivisor,
 }
 
 impl Totp {
@@ -70,6 +73,7 @@ impl Totp {
         Totp {
             mac: KeyedMac::new(secret, config.algorithm),
             config,
+            divisor: StepDivisor::new(config.period),
         }
     }
 
@@ -95,8 +99,7 @@ impl Totp {
     /// [`TimeError::BeforeT0`] when `at < t0`. Never panics.
     pub fn step_at(&self, at: u64) -> Result<u64, TimeError> {
         let since = at.checked_sub(self.config.t0).ok_or(TimeError::BeforeT0)?;
-        // The divisor is the public, non-zero period, never secret-derived.
-        Ok(since / self.config.period.non_zero())
+        Ok(self.divisor.steps(since))
     }
 
     /// The unix time at which `step` starts, or `None` if it is after `u64::MAX`.
