@@ -266,6 +266,64 @@ fn a_batch_finds_the_right_steps() {
     assert!(matches!(results[4], Err(VerifyError::Malformed(_))));
 }
 
+/// A batch of one takes its own path (inlined into the caller): every outcome
+/// is the single call's, including a time before `t0`.
+#[test]
+fn a_batch_of_one_is_the_single_call() {
+    let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+    let eight = Totp::new(
+        &secret,
+        TotpConfig {
+            digits: Digits::EIGHT,
+            t0: 30,
+            ..TotpConfig::default()
+        },
+    );
+    // RFC 6238 Appendix B: 94287082 is the code of counter 1, here the step of
+    // 60..=89 s (the clock starts at 30 s).
+    let mut outcomes = Vec::new();
+    for (input, at, window, last_used) in [
+        ("94287082", 89, Window::exact(), None),
+        ("94287082", 119, Window::default(), None),
+        ("94287082", 89, Window::exact(), Some(1)),
+        ("94287083", 89, Window::default(), None),
+        ("9428708", 89, Window::default(), None),
+        ("94287082", 89, Window::new(0, 2000), None),
+        ("94287082", 29, Window::default(), None),
+    ] {
+        let mut result = [Err(VerifyError::Mismatch)];
+        verify_batch(
+            &[VerifyRequest::totp(&eight, input, at, window, last_used)],
+            &mut result,
+        )
+        .unwrap();
+        assert_eq!(
+            result[0],
+            eight.verify_at(input, at, window, last_used),
+            "{input} at {at}"
+        );
+        outcomes.push(result[0]);
+    }
+    assert_eq!(outcomes[0], Ok(Match { step: 1, offset: 0 }));
+    assert_eq!(
+        outcomes[1],
+        Ok(Match {
+            step: 1,
+            offset: -1
+        })
+    );
+    assert_eq!(outcomes[2], Err(VerifyError::Replayed));
+    assert_eq!(outcomes[3], Err(VerifyError::Mismatch));
+    assert!(matches!(outcomes[4], Err(VerifyError::Malformed(_))));
+    assert_eq!(outcomes[5], Err(VerifyError::WindowTooLarge));
+    assert!(matches!(outcomes[6], Err(VerifyError::Time(_))));
+    for at in [29, 30, 59, 60, 1_234_567_890] {
+        let mut code = [Err(TimeError::BeforeT0)];
+        generate_batch(&[GenerateRequest::totp(&eight, at)], &mut code).unwrap();
+        assert_eq!(code[0], eight.generate_at(at), "at {at}");
+    }
+}
+
 #[test]
 fn steam_and_totp_of_one_secret_share_a_batch() {
     let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
