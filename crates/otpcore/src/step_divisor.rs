@@ -11,8 +11,9 @@
 //! by Direct Computation", 2019): with `magic = ceil(2^64 / period)`, the high
 //! word of `magic * since` is `since / period`, exact for every `since` below
 //! 2^32 and every period from 2 to 2^32 − 1. The reciprocal is
-//! [`Modulus`]'s: one copy of it. Times from 2106 on (`since >= 2^32`), a period
-//! of one second or one of 2^32 seconds or more take the `div`.
+//! [`Modulus`]'s: one copy of it. Times 2^32 s or more after `t0` (from 2106
+//! with `t0 = 0`), a period of one second or one of 2^32 seconds or more take
+//! the `div`.
 //!
 //! # Security
 //! Nothing here is secret: the time and the period are public, so the choice
