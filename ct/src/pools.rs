@@ -29,7 +29,7 @@ pub(crate) fn pools(
             let Some(class) = class_of(key, totp, at) else {
                 continue;
             };
-            let side = usize::from(matches!(class, Class::Right));
+            let side = side(class);
             if found[side] < PER_KEY {
                 pools[side].push((key, at));
                 found[side] += 1;
@@ -37,6 +37,11 @@ pub(crate) fn pools(
         }
     }
     pools
+}
+
+/// Which of a pair's [`Pools`] holds `class`'s times: left 0, right 1.
+fn side(class: Class) -> usize {
+    usize::from(matches!(class, Class::Right))
 }
 
 /// Samples from [`pools`]: a random class, a random time of its pool, and the
@@ -50,7 +55,7 @@ pub(crate) fn draw_from_pools(
     (0..samples())
         .map(|_| {
             let class = random_class(rng);
-            let pool = &pools[usize::from(matches!(class, Class::Right))];
+            let pool = &pools[side(class)];
             let (key, at) = pool[rng.random_range(0..pool.len())];
             let text = input(rng, &totps[key], at);
             Case::new(class, key, at, &text)

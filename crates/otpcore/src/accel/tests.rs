@@ -238,8 +238,28 @@ fn the_workload_window_is_lane_zero_on_consecutive_counters() {
                 window[1], window[0],
                 "{kernel} {algorithm}: not consecutive"
             );
+            // Every size takes its own way in (a window entry up to four, the
+            // lane arrays above): each is the same run of counters.
+            same_run::<2>(&work, kernel, algorithm, window);
+            same_run::<4>(&work, kernel, algorithm, window);
+            same_run::<5>(&work, kernel, algorithm, window);
+            same_run::<16>(&work, kernel, algorithm, window);
         }
     }
+}
+
+/// `run_window::<N>` on `kernel` is the portable kernel's and begins with `three`.
+fn same_run<const N: usize>(
+    work: &Workload,
+    kernel: Kernel,
+    algorithm: crate::Algorithm,
+    three: [u32; 3],
+) {
+    let window = work.run_window::<N>(kernel, algorithm).unwrap();
+    let portable = work.run_window::<N>(Kernel::Portable, algorithm).unwrap();
+    assert_eq!(window, portable, "{kernel} {algorithm} {N}");
+    let n = N.min(3);
+    assert_eq!(window[..n], three[..n], "{kernel} {algorithm} {N}");
 }
 
 /// The last byte of a MAC picks the truncation offset: make sure the vector

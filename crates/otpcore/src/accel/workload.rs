@@ -106,14 +106,64 @@ impl Workload {
         kernel: Kernel,
         algorithm: Algorithm,
     ) -> Result<[u32; N], KernelUnavailable> {
+        const { assert!(N <= MAX_LANES) };
+        let mut out = [0u32; N];
+        self.window_into(kernel, algorithm, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Workload::run_window`] into `out` (`out.len()` counters): not generic
+    /// and out of line, so that the kernel it calls is this crate's own copy, the
+    /// very code a verification's scan calls. A generic entry would be
+    /// instantiated in the benchmark's crate with a copy of the kernel of its
+    /// own, placed elsewhere: on Zen 4 two such copies of the same three-lane
+    /// SHA-1 kernel ran 100 and 105 ns (README, "Close to the limit").
+    #[inline(never)]
+    fn window_into(
+        &self,
+        kernel: Kernel,
+        algorithm: Algorithm,
+        out: &mut [u32],
+    ) -> Result<(), KernelUnavailable> {
         let backend = Backend::new(kernel).ok_or(KernelUnavailable(kernel))?;
+        // The window size is the caller's constant: the one comparison that
+        // picks its copy is predicted every time.
+        match out.len() {
+            1 => self.window_of::<1>(backend, algorithm, out),
+            2 => self.window_of::<2>(backend, algorithm, out),
+            3 => self.window_of::<3>(backend, algorithm, out),
+            4 => self.window_of::<4>(backend, algorithm, out),
+            _ => self.window_lanes(backend, algorithm, out),
+        }
+        Ok(())
+    }
+
+    /// `out` (of length `N`) from `backend`'s window entry for `N` candidates.
+    #[inline]
+    fn window_of<const N: usize>(&self, backend: Backend, algorithm: Algorithm, out: &mut [u32]) {
         let ([first, ..], [sha1, ..], [sha256, ..], [sha512, ..]) =
             (&self.counters, &self.sha1, &self.sha256, &self.sha512);
-        Ok(match algorithm {
+        let values = match algorithm {
             Algorithm::Sha1 => backend.sha1_window::<N>(sha1, *first),
             Algorithm::Sha256 => backend.sha256_window::<N>(sha256, *first),
             Algorithm::Sha512 => backend.sha512_window::<N>(sha512, *first),
-        })
+        };
+        for (out, value) in out.iter_mut().zip(values) {
+            *out = value;
+        }
+    }
+
+    /// `out` through `backend`'s lane arrays, one key for every lane: a window
+    /// of more candidates than any window entry takes.
+    fn window_lanes(&self, backend: Backend, algorithm: Algorithm, out: &mut [u32]) {
+        let ([first, ..], [sha1, ..], [sha256, ..], [sha512, ..]) =
+            (&self.counters, &self.sha1, &self.sha256, &self.sha512);
+        let counters = counters(*first);
+        match algorithm {
+            Algorithm::Sha1 => backend.sha1(Keys::Same(sha1), &counters, out),
+            Algorithm::Sha256 => backend.sha256(Keys::Same(sha256), &counters, out),
+            Algorithm::Sha512 => backend.sha512(Keys::Same(sha512), &counters, out),
+        }
     }
 
     /// [`Workload::run`] on a backend already known to run here.
