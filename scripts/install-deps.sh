@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 CACHE=${OTPCORE_CACHE:-/var/cache/otpcore}
 mkdir -p "$CACHE"
 
-apt_packages=(redis-server postgresql oathtool debootstrap pkg-config)
+# binutils: objdump for scripts/ct-branches.py (the security suite).
+apt_packages=(redis-server postgresql oathtool debootstrap pkg-config binutils python3)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

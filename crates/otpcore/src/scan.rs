@@ -289,9 +289,12 @@ impl Scan {
     /// `scan::scan` (and of `batch::fold_lanes`, which stores this value into its
     /// slot, and of `resync::scan_consecutive`) is a `sete` for the tag, a `cmove`
     /// for the error byte, the stores and the `sub` of the offset, with no branch
-    /// between the last fold and `ret`. The dudect pairs `otpcore_correct_vs_wrong`,
-    /// `batch_correct_vs_wrong` and `otpcore_resync_correct_vs_wrong` check it;
-    /// re-run the full measurement after a compiler upgrade.
+    /// between the last fold and `ret`. `scripts/ct-branches.py` checks the
+    /// machine code of the windows of one to three candidates on every CI run
+    /// (forcing this function inline into `Totp::verify_at` made a branch: it
+    /// failed, SECURITY.md); the dudect pairs `otpcore_correct_vs_wrong`,
+    /// `batch_correct_vs_wrong` and `otpcore_resync_correct_vs_wrong` check all
+    /// of them; re-run the full measurement after a compiler upgrade.
     pub(crate) fn finish(self) -> Result<Match, VerifyError> {
         // Through a barrier once more: the optimiser must not reason about the
         // accumulated byte when it builds the `Result` below.
