@@ -64,61 +64,63 @@ macro_rules! schedule_rounds4 {
 /// One SHA-1 compression of one block per stream. `abcd` holds `a` in the top
 /// lane (the layout `sha1rnds4` uses), `e` holds `e` in the top lane and zeros
 /// below; `block[s]` is the message as four vectors of big-endian words, first
-/// word in the top lane. Returns the new `(abcd, e)`, same layout.
-#[inline]
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-fn compress<const N: usize>(
-    abcd: [__m128i; N],
-    e: [__m128i; N],
-    block: [[__m128i; 4]; N],
-) -> ([__m128i; N], [__m128i; N]) {
-    let zero = _mm_setzero_si128();
-    let mut w0 = [zero; N];
-    let mut w1 = [zero; N];
-    let mut w2 = [zero; N];
-    let mut w3 = [zero; N];
-    let mut w4 = [zero; N];
-    for s in 0..N {
-        [w0[s], w1[s], w2[s], w3[s]] = block[s];
-    }
-    let mut h0 = abcd;
-    let mut h1 = [zero; N];
-    for s in 0..N {
-        h1[s] = _mm_sha1rnds4_epu32(h0[s], _mm_add_epi32(e[s], w0[s]), 0);
-    }
-    // Rounds 0..20
-    rounds4!(N, h1, h0, w1, 0);
-    rounds4!(N, h0, h1, w2, 0);
-    rounds4!(N, h1, h0, w3, 0);
-    schedule_rounds4!(N, h0, h1, w0, w1, w2, w3, w4, 0);
-    // Rounds 20..40
-    schedule_rounds4!(N, h1, h0, w1, w2, w3, w4, w0, 1);
-    schedule_rounds4!(N, h0, h1, w2, w3, w4, w0, w1, 1);
-    schedule_rounds4!(N, h1, h0, w3, w4, w0, w1, w2, 1);
-    schedule_rounds4!(N, h0, h1, w4, w0, w1, w2, w3, 1);
-    schedule_rounds4!(N, h1, h0, w0, w1, w2, w3, w4, 1);
-    // Rounds 40..60
-    schedule_rounds4!(N, h0, h1, w1, w2, w3, w4, w0, 2);
-    schedule_rounds4!(N, h1, h0, w2, w3, w4, w0, w1, 2);
-    schedule_rounds4!(N, h0, h1, w3, w4, w0, w1, w2, 2);
-    schedule_rounds4!(N, h1, h0, w4, w0, w1, w2, w3, 2);
-    schedule_rounds4!(N, h0, h1, w0, w1, w2, w3, w4, 2);
-    // Rounds 60..80
-    schedule_rounds4!(N, h1, h0, w1, w2, w3, w4, w0, 3);
-    schedule_rounds4!(N, h0, h1, w2, w3, w4, w0, w1, 3);
-    schedule_rounds4!(N, h1, h0, w3, w4, w0, w1, w2, 3);
-    schedule_rounds4!(N, h0, h1, w4, w0, w1, w2, w3, 3);
-    schedule_rounds4!(N, h1, h0, w0, w1, w2, w3, w4, 3);
+/// word in the top lane. Evaluates to the new `(abcd, e)`, same layout.
+///
+/// A macro, not a function: `#[inline(always)]` is not allowed with
+/// `#[target_feature]`, and as a call the compressions passed their states and
+/// blocks through the stack.
+macro_rules! compress {
+    ($abcd:expr, $e:expr, $block:expr) => {{
+        let (abcd, e, block): ([__m128i; N], [__m128i; N], [[__m128i; 4]; N]) = ($abcd, $e, $block);
+        let zero = _mm_setzero_si128();
+        let mut w0 = [zero; N];
+        let mut w1 = [zero; N];
+        let mut w2 = [zero; N];
+        let mut w3 = [zero; N];
+        let mut w4 = [zero; N];
+        for s in 0..N {
+            [w0[s], w1[s], w2[s], w3[s]] = block[s];
+        }
+        let mut h0 = abcd;
+        let mut h1 = [zero; N];
+        for s in 0..N {
+            h1[s] = _mm_sha1rnds4_epu32(h0[s], _mm_add_epi32(e[s], w0[s]), 0);
+        }
+        // Rounds 0..20
+        rounds4!(N, h1, h0, w1, 0);
+        rounds4!(N, h0, h1, w2, 0);
+        rounds4!(N, h1, h0, w3, 0);
+        schedule_rounds4!(N, h0, h1, w0, w1, w2, w3, w4, 0);
+        // Rounds 20..40
+        schedule_rounds4!(N, h1, h0, w1, w2, w3, w4, w0, 1);
+        schedule_rounds4!(N, h0, h1, w2, w3, w4, w0, w1, 1);
+        schedule_rounds4!(N, h1, h0, w3, w4, w0, w1, w2, 1);
+        schedule_rounds4!(N, h0, h1, w4, w0, w1, w2, w3, 1);
+        schedule_rounds4!(N, h1, h0, w0, w1, w2, w3, w4, 1);
+        // Rounds 40..60
+        schedule_rounds4!(N, h0, h1, w1, w2, w3, w4, w0, 2);
+        schedule_rounds4!(N, h1, h0, w2, w3, w4, w0, w1, 2);
+        schedule_rounds4!(N, h0, h1, w3, w4, w0, w1, w2, 2);
+        schedule_rounds4!(N, h1, h0, w4, w0, w1, w2, w3, 2);
+        schedule_rounds4!(N, h0, h1, w0, w1, w2, w3, w4, 2);
+        // Rounds 60..80
+        schedule_rounds4!(N, h1, h0, w1, w2, w3, w4, w0, 3);
+        schedule_rounds4!(N, h0, h1, w2, w3, w4, w0, w1, 3);
+        schedule_rounds4!(N, h1, h0, w3, w4, w0, w1, w2, 3);
+        schedule_rounds4!(N, h0, h1, w4, w0, w1, w2, w3, 3);
+        schedule_rounds4!(N, h1, h0, w0, w1, w2, w3, w4, 3);
 
-    let mut out_abcd = [zero; N];
-    let mut out_e = [zero; N];
-    for s in 0..N {
-        out_abcd[s] = _mm_add_epi32(abcd[s], h0[s]);
-        // `sha1nexte` adds into the top lane and passes the lower three lanes of
-        // its second operand (zeros) through.
-        out_e[s] = _mm_sha1nexte_epu32(h1[s], e[s]);
-    }
-    (out_abcd, out_e)
+        let mut out_abcd = [zero; N];
+        let mut out_e = [zero; N];
+        for s in 0..N {
+            out_abcd[s] = _mm_add_epi32(abcd[s], h0[s]);
+            // `sha1nexte` adds into the top lane and passes the lower three lanes of
+            // its second operand (zeros) through.
+            out_e[s] = _mm_sha1nexte_epu32(h1[s], e[s]);
+        }
+        (out_abcd, out_e)
+
+    }};
 }
 
 #[inline]
@@ -161,7 +163,7 @@ fn hmac_sha1<const N: usize>(
             _mm_set_epi32(0, 0, 0, bits(SHA1_INNER_BITS)),
         ];
     }
-    let (digest_abcd, digest_e) = compress(abcd, e, block);
+    let (digest_abcd, digest_e) = compress!(abcd, e, block);
 
     // Outer block: the inner digest, which the state layout already holds in
     // message order (a in the top lane; e in the top lane over zeros), then padding.
@@ -174,7 +176,7 @@ fn hmac_sha1<const N: usize>(
             _mm_set_epi32(0, 0, 0, bits(SHA1_OUTER_BITS)),
         ];
     }
-    let (mac_abcd, mac_e) = compress(abcd, e, block);
+    let (mac_abcd, mac_e) = compress!(abcd, e, block);
 
     core::array::from_fn(|s| (mac_abcd[s], mac_e[s]))
 }

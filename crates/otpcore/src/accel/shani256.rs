@@ -71,35 +71,36 @@ fn rounds4<const N: usize>(
 /// One compression per stream. `abef`/`cdgh` are the state in the layout
 /// `sha256rnds2` uses (`a` in the top lane of `abef`, `c` in the top lane of
 /// `cdgh`); `w[i][s]` holds message words `4i .. 4i + 4` of stream `s`, first in
-/// the bottom lane. Returns the new state, same layout.
-#[inline]
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-fn compress<const N: usize>(
-    abef: [__m128i; N],
-    cdgh: [__m128i; N],
-    mut w: [[__m128i; N]; 4],
-) -> ([__m128i; N], [__m128i; N]) {
-    let (mut x, mut y) = (abef, cdgh);
-    for (r, w) in w.iter().enumerate() {
-        rounds4(r, &mut x, &mut y, w);
-    }
-    for r in (4..16).step_by(4) {
-        for i in 0..4 {
-            // Stream `s` of four different message vectors: an index reads best.
-            #[allow(clippy::needless_range_loop)]
-            for s in 0..N {
-                let t1 = _mm_sha256msg1_epu32(w[i][s], w[(i + 1) % 4][s]);
-                let t2 = _mm_alignr_epi8::<4>(w[(i + 3) % 4][s], w[(i + 2) % 4][s]);
-                w[i][s] = _mm_sha256msg2_epu32(_mm_add_epi32(t1, t2), w[(i + 3) % 4][s]);
-            }
-            rounds4(r + i, &mut x, &mut y, &w[i]);
+/// the bottom lane. Evaluates to the new state, same layout.
+///
+/// A macro for the reason `super::shani`'s `compress!` is one: as a call, the
+/// states and blocks went through the stack.
+macro_rules! compress {
+    ($abef:expr, $cdgh:expr, $w:expr) => {{
+        let (abef, cdgh, mut w): ([__m128i; N], [__m128i; N], [[__m128i; N]; 4]) =
+            ($abef, $cdgh, $w);
+        let (mut x, mut y) = (abef, cdgh);
+        for (r, w) in w.iter().enumerate() {
+            rounds4(r, &mut x, &mut y, w);
         }
-    }
-    for s in 0..N {
-        x[s] = _mm_add_epi32(x[s], abef[s]);
-        y[s] = _mm_add_epi32(y[s], cdgh[s]);
-    }
-    (x, y)
+        for r in (4..16).step_by(4) {
+            for i in 0..4 {
+                // Stream `s` of four different message vectors: an index reads best.
+                #[allow(clippy::needless_range_loop)]
+                for s in 0..N {
+                    let t1 = _mm_sha256msg1_epu32(w[i][s], w[(i + 1) % 4][s]);
+                    let t2 = _mm_alignr_epi8::<4>(w[(i + 3) % 4][s], w[(i + 2) % 4][s]);
+                    w[i][s] = _mm_sha256msg2_epu32(_mm_add_epi32(t1, t2), w[(i + 3) % 4][s]);
+                }
+                rounds4(r + i, &mut x, &mut y, &w[i]);
+            }
+        }
+        for s in 0..N {
+            x[s] = _mm_add_epi32(x[s], abef[s]);
+            y[s] = _mm_add_epi32(y[s], cdgh[s]);
+        }
+        (x, y)
+    }};
 }
 
 #[inline]
@@ -152,7 +153,7 @@ fn hmac_sha256<const N: usize>(
         w[0][s] = _mm_set_epi32(0, pad, bits(lo), bits(hi));
         w[3][s] = _mm_set_epi32(bits(SHA1_INNER_BITS), 0, 0, 0);
     }
-    let (x, y) = compress(abef, cdgh, w);
+    let (x, y) = compress!(abef, cdgh, w);
 
     // Outer block: the inner digest, then padding.
     let mut w = [[zero; N]; 4];
@@ -164,7 +165,7 @@ fn hmac_sha256<const N: usize>(
         w[3][s] = _mm_set_epi32(bits(SHA256_OUTER_BITS), 0, 0, 0);
         (abef[s], cdgh[s]) = outer(s);
     }
-    let (x, y) = compress(abef, cdgh, w);
+    let (x, y) = compress!(abef, cdgh, w);
     core::array::from_fn(|s| (x[s], y[s]))
 }
 

@@ -212,6 +212,7 @@ impl VerifyRequest<'_> {
     /// # Errors
     /// As [`VerifyRequest::start`], and [`VerifyError::Mismatch`] /
     /// [`VerifyError::Replayed`] from the scan.
+    #[inline]
     pub(super) fn verify_alone(&self) -> Result<Match, VerifyError> {
         // The single call's own function, not an inlined copy of it: a batch
         // that makes single calls runs the code `Totp::verify_at` runs.
