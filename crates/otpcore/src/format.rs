@@ -29,7 +29,19 @@ impl Format {
     /// # Security
     /// Branches on the input, which the person typing it already knows; never
     /// sees the secret.
+    #[inline(always)]
     pub(crate) fn parse(self, input: &str) -> Result<u64, CodeError> {
+        if let Format::Decimal(digits) = self {
+            if let Some(value) = plain_digits::exactly(input, digits) {
+                return Ok(value);
+            }
+        }
+        self.parse_slow(input)
+    }
+
+    #[inline(never)]
+    #[cold]
+    fn parse_slow(self, input: &str) -> Result<u64, CodeError> {
         match self {
             // The fast path here as well as in `Code::parse`: the value comes
             // back in a register instead of a `Result<Code, _>` in memory.
