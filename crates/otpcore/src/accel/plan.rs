@@ -258,7 +258,7 @@ pub(crate) struct Costs([u16; MAX_LANES]);
 
 impl Costs {
     #[cfg(test)]
-    pub(super) fn from_for_test(costs: [u16; MAX_LANES]) -> Costs {
+    pub(crate) fn from_for_test(costs: [u16; MAX_LANES]) -> Costs {
         Costs(costs)
     }
 
