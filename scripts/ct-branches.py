@@ -12,8 +12,8 @@ if one appears.
 For every call to a window kernel (`accel::shani::window`,
 `accel::shani256::window`, `accel::backend::window_through_lanes`: every
 verification window of one to three candidates, on every backend) from a
-verification function (`scan::scan`, or `Totp`/`Hotp`/`Steam` `verify*` if it
-gets inlined there), it follows the instructions after the call, taking every
+verification function (any function of otpcore's `scan` and `batch` modules,
+and `Totp`/`Hotp`/`Steam` `verify*`, wherever the scan is inlined), it follows the instructions after the call, taking every
 unconditional jump, to the `ret`, and fails on any conditional jump or call on
 the way. Those paths hold the reductions, the comparisons, the fold and the
 `Result`'s stores: nothing on them may branch, even on public data (the public
@@ -42,7 +42,7 @@ KERNELS = re.compile(
     r"^otpcore::accel::(shani::window|shani256::window|backend::window_through_lanes)$"
 )
 VERIFIERS = re.compile(
-    r"^otpcore::(scan::scan|totp::Totp::verify\w*|hotp::Hotp::verify\w*|steam::Steam::verify\w*)$"
+    r"^otpcore::(scan::\w+|batch::\w+|totp::Totp::verify\w*|hotp::Hotp::verify\w*|steam::Steam::verify\w*)$"
 )
 # Resynchronisation loops over pairs of windows: see the docstring.
 LOOPS = re.compile(r"verify_consecutive$")
