@@ -22,6 +22,21 @@
 use crate::accel::{Costs, MAX_LANES};
 use crate::kernels::Kernel;
 
+/// The window sizes (candidates) of a verification pass's requests.
+pub(super) enum Candidates<I> {
+    /// Every request's window has this many.
+    Each(usize),
+    /// One count per request.
+    Varied(I),
+}
+
+impl Candidates<core::iter::Empty<usize>> {
+    /// Every request's window has `candidates` steps.
+    pub(super) fn each(candidates: usize) -> Self {
+        Candidates::Each(candidates)
+    }
+}
+
 /// How a pass decides; tests pin either path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Packing {
@@ -107,16 +122,22 @@ impl Packing {
         costs: Option<Costs>,
         sixteen: Option<Kernel>,
         requests: usize,
-        candidates: impl Iterator<Item = usize>,
+        candidates: Candidates<impl Iterator<Item = usize>>,
     ) -> bool {
         match self {
             Packing::Measured => match costs {
                 Some(costs) => {
-                    let (mut single, mut total) = (0u64, 0usize);
-                    for c in candidates {
-                        single = single.saturating_add(costs.lanes(c));
-                        total = total.saturating_add(c);
-                    }
+                    let (single, total) = match candidates {
+                        Candidates::Each(c) => (
+                            costs
+                                .lanes(c)
+                                .saturating_mul(u64::try_from(requests).unwrap_or(u64::MAX)),
+                            c.saturating_mul(requests),
+                        ),
+                        Candidates::Varied(each) => each.fold((0u64, 0usize), |(s, t), c| {
+                            (s.saturating_add(costs.lanes(c)), t.saturating_add(c))
+                        }),
+                    };
                     packing_pays(costs.lanes(total), single, costs.lanes(1), requests)
                 }
                 None => sixteen.is_some_and(packs_windows) && requests >= 2,
@@ -156,7 +177,7 @@ impl Packing {
 
 #[cfg(test)]
 mod tests {
-    use super::{saves_enough, Kernel, Packing};
+    use super::{saves_enough, Candidates, Kernel, Packing};
     use crate::accel::Costs;
 
     /// Sixteen codes, one lane each, on the development machine's plans.
@@ -174,7 +195,10 @@ mod tests {
     fn packing_windows_must_pay_for_its_bookkeeping() {
         let verify = |costs: [u16; 16], n: usize| {
             let costs = Costs::from_for_test(costs);
-            Packing::Measured.verify(Some(costs), None, n, core::iter::repeat_n(3, n))
+            let each = Packing::Measured.verify(Some(costs), None, n, Candidates::each(3));
+            let varied = Candidates::Varied(core::iter::repeat_n(3, n));
+            assert_eq!(each, Packing::Measured.verify(Some(costs), None, n, varied));
+            each
         };
         let sha1 = [
             70, 90, 110, 130, 195, 200, 220, 235, 300, 310, 330, 340, 335, 340, 340, 345,
@@ -216,15 +240,18 @@ mod tests {
             (Kernel::Avx512, true, true),
         ] {
             assert_eq!(
-                pack.verify(None, Some(kernel), 2, windows(2)),
+                pack.verify(None, Some(kernel), 2, Candidates::Varied(windows(2))),
                 windows_pack,
                 "{kernel}"
             );
             assert_eq!(pack.generate(None, Some(kernel), 2), codes_pack, "{kernel}");
-            assert!(!pack.verify(None, Some(kernel), 1, windows(1)), "{kernel}");
+            assert!(
+                !pack.verify(None, Some(kernel), 1, Candidates::Varied(windows(1))),
+                "{kernel}"
+            );
             assert!(!pack.generate(None, Some(kernel), 1), "{kernel}");
         }
-        assert!(!pack.verify(None, None, 2, windows(2)));
+        assert!(!pack.verify(None, None, 2, Candidates::Varied(windows(2))));
         assert!(!pack.generate(None, None, 2));
     }
 }

@@ -80,7 +80,7 @@ fn packing_follows_the_measured_costs() {
     assert!(Packing::Measured.may_pack(16));
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         let costs = crate::accel::Plan::current(algorithm).costs();
-        assert!(!Packing::Measured.verify(costs, Some(Kernel::Avx512), 1, [3].into_iter()));
+        assert!(!Packing::Measured.verify(costs, Some(Kernel::Avx512), 1, Candidates::each(3)));
         assert!(!Packing::Measured.generate(costs, Some(Kernel::Avx512), 1));
         if let Some(costs) = costs {
             let packed =
@@ -89,12 +89,19 @@ fn packing_follows_the_measured_costs() {
                 Some(costs),
                 Some(Kernel::Avx512),
                 16,
-                [3; 16].into_iter(),
+                Candidates::each(3),
             );
             assert_eq!(decided, packed);
         }
         // Unmeasured: by the kernel of sixteen lanes (`choice::tests`).
-        let pack = |kernel| Packing::Measured.verify(None, Some(kernel), 2, [3, 3].into_iter());
+        let pack = |kernel| {
+            Packing::Measured.verify(
+                None,
+                Some(kernel),
+                2,
+                Candidates::Varied([3, 3].into_iter()),
+            )
+        };
         assert!(pack(Kernel::Avx512));
         assert!(!pack(Kernel::ShaNi));
         assert!(!Packing::Measured.generate(None, Some(Kernel::Portable), 20));
