@@ -109,4 +109,4 @@ fn select_eq(x: V, y: V, if_equal: V, otherwise: V) -> V {
     _mm256_blendv_epi8(otherwise, if_equal, _mm256_cmpeq_epi32(x, y))
 }
 
-lane_kernels!("avx2");
+lane_kernels!("avx2", expand: false);

@@ -75,4 +75,4 @@ fn maj(a: V, b: V, c: V) -> V {
     )
 }
 
-lane_kernels64!("avx2");
+lane_kernels64!("avx2", expand: false);

@@ -106,4 +106,4 @@ fn select_eq(x: V, y: V, if_equal: V, otherwise: V) -> V {
     _mm512_mask_blend_epi32(_mm512_cmpeq_epi32_mask(x, y), otherwise, if_equal)
 }
 
-lane_kernels!("avx512f");
+lane_kernels!("avx512f", expand: true);

@@ -69,4 +69,4 @@ fn maj(a: V, b: V, c: V) -> V {
     _mm512_ternarylogic_epi64::<0xe8>(a, b, c)
 }
 
-lane_kernels64!("avx512f");
+lane_kernels64!("avx512f", expand: true);

@@ -56,28 +56,39 @@ macro_rules! sha512_round {
     }};
 }
 
+/// `state += compress(state, w)` in every lane, as `lanes`' `sha1_compress!`:
+/// a macro so that a kernel can expand it into the HMAC (`lane_kernels64!`'s
+/// `expand`: on AVX-512 sixteen lanes 10 % faster, on AVX2 3 % slower).
+macro_rules! sha512_compress {
+    ($state:expr, $w:expr) => {{
+        let state: &mut [V; 8] = $state;
+        let mut w: [V; 16] = $w;
+        let mut v = *state;
+        sha512_rounds!(v, w;
+            0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19
+            20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39
+            40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59
+            60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79);
+        for (s, v) in state.iter_mut().zip(v) {
+            *s = add(*s, v);
+        }
+    }};
+}
+
 /// Defines, in the invoking backend module, `sha512` (a group of `MAX_LANES`
 /// lanes, `L` at a time) over `hmac_sha512` (`L` lanes), compiled for the target
 /// features `$features`.
 macro_rules! lane_kernels64 {
-    ($features:literal) => {
-        /// The padding bit that follows each one-block message.
-        const PAD: u64 = 0x8000_0000_0000_0000;
-
-        /// `state += compress(state, w)` in every lane.
+    ($features:literal, expand: $expand:literal) => {
+        /// [`sha512_compress!`] as a call, where `$expand` is false.
         #[inline]
         #[target_feature(enable = $features)]
-        fn sha512_compress(state: &mut [V; 8], mut w: [V; 16]) {
-            let mut v = *state;
-            sha512_rounds!(v, w;
-                0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19
-                20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39
-                40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59
-                60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79);
-            for (s, v) in state.iter_mut().zip(v) {
-                *s = add(*s, v);
-            }
+        fn sha512_compress_call(state: &mut [V; 8], w: [V; 16]) {
+            sha512_compress!(state, w);
         }
+
+        /// The padding bit that follows each one-block message.
+        const PAD: u64 = 0x8000_0000_0000_0000;
 
         /// The pad states as rows of lane words (one key broadcast, several
         /// transposed), as `lanes`' `key_rows`.
@@ -112,12 +123,21 @@ macro_rules! lane_kernels64 {
             w[0] = load(counters);
             w[1] = splat(PAD);
             w[15] = splat(SHA512_INNER_BITS);
-            sha512_compress(&mut digest, w);
+            // `$expand` is a literal: the compiler keeps one side of each `if`.
+            if $expand {
+                sha512_compress!(&mut digest, w);
+            } else {
+                sha512_compress_call(&mut digest, w);
+            }
             let mut w = [zero(); 16];
             w[..8].copy_from_slice(&digest);
             w[8] = splat(PAD);
             w[15] = splat(SHA512_OUTER_BITS);
-            sha512_compress(&mut mac, w);
+            if $expand {
+                sha512_compress!(&mut mac, w);
+            } else {
+                sha512_compress_call(&mut mac, w);
+            }
             let (h0, h1, h2, h7) = (store(mac[0]), store(mac[1]), store(mac[2]), store(mac[7]));
             for (l, out) in out.iter_mut().enumerate().take(L) {
                 // The first five big-endian 32-bit words and the last byte: what
