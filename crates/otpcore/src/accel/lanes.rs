@@ -103,45 +103,47 @@ macro_rules! sha256_round {
     }};
 }
 
-/// `state += compress(state, w)` in every lane: `state` a `&mut [V; 5]`, `w`
-/// the sixteen message rows. A macro, so that a kernel can expand it into the
-/// HMAC (`#[inline(always)]` is not allowed with `#[target_feature]`): the state
-/// and message then stay out of the stack, and the optimiser folds the rounds'
-/// work on the padding's constant words (zeros, the length). Whether a kernel
-/// does is `lane_kernels!`'s `expand`: on AVX-512 (32 registers) it made
+/// `state += compress(state, w)` in every lane, the rounds by `$rounds` (one of
+/// the `*_rounds!` macros, given the round numbers): `state` a `&mut [V; _]`,
+/// `w` the sixteen message rows. A macro, so that a kernel can expand it into
+/// the HMAC (`#[inline(always)]` is not allowed with `#[target_feature]`): the
+/// state and message then stay out of the stack, and the optimiser folds the
+/// rounds' work on the padding's constant words (zeros, the length). Whether a
+/// kernel does is `lane_kernels!`'s `expand`: on AVX-512 (32 registers) it made
 /// sixteen lanes 8–10 % faster, on AVX2 (16) 0–3 % slower (Zen 4, seventh
 /// session; README.md, "Kernels chosen by measurement").
-macro_rules! sha1_compress {
-    ($state:expr, $w:expr) => {{
-        let state: &mut [V; 5] = $state;
-        let mut w: [V; 16] = $w;
+macro_rules! lane_compress {
+    ($rounds:ident, $state:expr, $w:expr; $($round:tt)*) => {{
+        let state = $state;
+        let mut w = $w;
         let mut v = *state;
-        sha1_rounds!(v, w;
-            0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19
-            20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39
-            40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59
-            60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79);
+        $rounds!(v, w; $($round)*);
         for (s, v) in state.iter_mut().zip(v) {
             *s = add(*s, v);
         }
     }};
 }
 
-/// As [`sha1_compress!`], for SHA-256 (`state` a `&mut [V; 8]`).
-macro_rules! sha256_compress {
-    ($state:expr, $w:expr) => {{
-        let state: &mut [V; 8] = $state;
-        let mut w: [V; 16] = $w;
-        let mut v = *state;
-        sha256_rounds!(v, w;
+/// SHA-1's [`lane_compress!`] (`state` a `&mut [V; 5]`).
+macro_rules! sha1_compress {
+    ($state:expr, $w:expr) => {
+        lane_compress!(sha1_rounds, $state, $w;
             0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19
             20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39
             40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59
-            60 61 62 63);
-        for (s, v) in state.iter_mut().zip(v) {
-            *s = add(*s, v);
-        }
-    }};
+            60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79)
+    };
+}
+
+/// SHA-256's [`lane_compress!`] (`state` a `&mut [V; 8]`).
+macro_rules! sha256_compress {
+    ($state:expr, $w:expr) => {
+        lane_compress!(sha256_rounds, $state, $w;
+            0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19
+            20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39
+            40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59
+            60 61 62 63)
+    };
 }
 
 /// Defines, in the invoking backend module, `sha1` and `sha256` (a group of
