@@ -68,10 +68,12 @@ macro_rules! schedule_rounds4 {
 ///
 /// A macro, not a function: `#[inline(always)]` is not allowed with
 /// `#[target_feature]`, and as a call the compressions passed their states and
-/// blocks through the stack.
+/// blocks through the stack (README.md, "Close to the limit", seventh session).
+/// It expects the number of streams as a const `N` where it is expanded.
 macro_rules! compress {
     ($abcd:expr, $e:expr, $block:expr) => {{
-        let (abcd, e, block): ([__m128i; N], [__m128i; N], [[__m128i; 4]; N]) = ($abcd, $e, $block);
+        let (abcd, e, block): ([__m128i; N], [__m128i; N], [[__m128i; 4]; N]) =
+            ($abcd, $e, $block);
         let zero = _mm_setzero_si128();
         let mut w0 = [zero; N];
         let mut w1 = [zero; N];

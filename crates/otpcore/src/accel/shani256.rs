@@ -74,7 +74,8 @@ fn rounds4<const N: usize>(
 /// the bottom lane. Evaluates to the new state, same layout.
 ///
 /// A macro for the reason `super::shani`'s `compress!` is one: as a call, the
-/// states and blocks went through the stack.
+/// states and blocks went through the stack. It expects the number of streams
+/// as a const `N` where it is expanded.
 macro_rules! compress {
     ($abef:expr, $cdgh:expr, $w:expr) => {{
         let (abef, cdgh, mut w): ([__m128i; N], [__m128i; N], [[__m128i; N]; 4]) =
