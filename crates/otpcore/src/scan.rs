@@ -129,11 +129,9 @@ pub(crate) struct Scan {
 /// are a suffix of the window, so this is one threshold.
 #[derive(Clone, Copy)]
 struct Freshness {
-    /// The oldest fresh step of the window (`first` when every step is fresh);
-    /// unused when `any` is 0.
+    /// The oldest fresh step of the window (`first` when every step is fresh),
+    /// or, when none is, a step above the window (see `admits`).
     from: u64,
-    /// 0 when no step of the window is fresh, else 1.
-    any: u8,
 }
 
 impl Freshness {
@@ -145,10 +143,15 @@ impl Freshness {
         let (from, past_the_top) = last_used
             .unwrap_or(0)
             .overflowing_add(u64::from(last_used.is_some()));
+        // No fresh step: `first + 2^62` (wrapping) is above every step of the
+        // window for `admits`, and within 2^63 of each.
+        let above = first.wrapping_add(1 << 62);
         Freshness {
-            // When `any` is 0 `from` is unused (see `admits`).
-            from: from.max(first),
-            any: u8::from(!past_the_top & (from <= last)),
+            from: if past_the_top | (from > last) {
+                above
+            } else {
+                from.max(first)
+            },
         }
     }
 
@@ -156,14 +159,14 @@ impl Freshness {
     /// branch or a comparison on it (it is the secret-derived matching step).
     ///
     /// # Security
-    /// `step` and `self.from` both lie in the window, at most
-    /// [`Window::MAX_SPAN`] + 2 steps apart, so `step - from` wraps to a value
-    /// with the top bit set exactly when `step < from`: a subtraction and a
-    /// shift, plain arithmetic the optimiser has no reason to turn into a
-    /// branch (`scripts/ct-branches.py` checks the machine code).
+    /// `step` and `self.from` are less than 2^63 apart (`from` lies in the
+    /// window of at most [`Window::MAX_SPAN`] + 2 steps, or 2^62 above its
+    /// first step), so `step - from` wraps to a value with the top bit set
+    /// exactly when `step < from`: a subtraction and a shift, plain arithmetic
+    /// the optimiser has no reason to turn into a branch
+    /// (`scripts/ct-branches.py` checks the machine code).
     fn admits(self, step: u64) -> u8 {
-        let stale = (step.wrapping_sub(self.from) >> 63) as u8;
-        self.any & (stale ^ 1)
+        ((step.wrapping_sub(self.from) >> 63) as u8) ^ 1
     }
 }
 
@@ -344,7 +347,7 @@ impl Scan {
         // Through a barrier once more: the optimiser must not reason about the
         // accumulated byte when it builds the `Result` below.
         let accepted = self.matched & self.fresh.admits(self.best);
-        let refused = Err(self.refusal(accepted));
+        let refused = Err(self.refusal());
         let accepted = bool::from(Choice::from(accepted));
         let matched = Ok(self.matched());
         let mut out = Err(VerifyError::Mismatch);
@@ -356,9 +359,9 @@ impl Scan {
 
     /// The refusal if no step is accepted, selected without a branch: a match
     /// that is not accepted was used already.
-    fn refusal(&self, accepted: u8) -> VerifyError {
+    fn refusal(&self) -> VerifyError {
         core::hint::select_unpredictable(
-            bool::from(Choice::from(self.matched & (accepted ^ 1))),
+            bool::from(Choice::from(self.matched)),
             VerifyError::Replayed,
             VerifyError::Mismatch,
         )
