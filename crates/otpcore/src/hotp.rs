@@ -32,6 +32,8 @@ pub struct HotpConfig {
 pub struct Hotp {
     mac: KeyedMac,
     config: HotpConfig,
+    /// `config.digits` as a code format, with its modulus.
+    format: Format,
 }
 
 impl Hotp {
@@ -41,7 +43,13 @@ impl Hotp {
         Hotp {
             mac: KeyedMac::new(secret, config.algorithm),
             config,
+            format: Format::decimal(config.digits),
         }
+    }
+
+    /// The format of this HOTP's codes: decimal, `config.digits` long.
+    pub(crate) fn format(&self) -> &Format {
+        &self.format
     }
 
     /// The keyed HMAC, for the batch functions.
@@ -84,14 +92,7 @@ impl Hotp {
         window: Window,
         last_used: Option<u64>,
     ) -> Result<Match, VerifyError> {
-        scan(
-            &self.mac,
-            Format::Decimal(self.config.digits),
-            input,
-            counter,
-            window,
-            last_used,
-        )
+        scan(&self.mac, &self.format, input, counter, window, last_used)
     }
 
     /// RFC 4226 §7.4 resynchronisation: finds a counter `c` in `window` around

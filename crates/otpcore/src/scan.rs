@@ -20,7 +20,7 @@ use crate::CodeError;
 /// (a defined result, not an error): at `expected = 0` a ±1 window has two candidates.
 pub(crate) fn scan(
     mac: &KeyedMac,
-    format: Format,
+    format: &Format,
     input: &str,
     expected: u64,
     window: Window,
@@ -129,44 +129,42 @@ pub(crate) struct Scan {
 /// are a suffix of the window, so this is one threshold.
 #[derive(Clone, Copy)]
 struct Freshness {
-    /// The oldest fresh step of the window (`first` when every step is fresh),
-    /// or, when none is, a step above the window (see `admits`).
+    /// `last_used + 1`, the oldest step that may be accepted (0 with no
+    /// `last_used`)…
     from: u64,
+    /// …or 1 if that is past `u64::MAX` (`last_used == u64::MAX`): none may.
+    none: u8,
 }
 
 impl Freshness {
     /// Written as arithmetic rather than a `match` (all of it public): a branch
     /// on whether there is a `last_used` made `None` and `Some` differ in time
     /// (dudect `diag_wrong_vs_replayed` |t| 11–15 where it is otherwise ~3).
-    fn of(first: u64, last: u64, last_used: Option<u64>) -> Self {
+    fn of(last_used: Option<u64>) -> Self {
         // `step > used` is `step >= used + 1`; with no `last_used`, `step >= 0`.
-        let (from, past_the_top) = last_used
+        let (from, none) = last_used
             .unwrap_or(0)
             .overflowing_add(u64::from(last_used.is_some()));
-        // No fresh step: `first + 2^62` (wrapping) is above every step of the
-        // window for `admits`, and within 2^63 of each.
-        let above = first.wrapping_add(1 << 62);
         Freshness {
-            from: if past_the_top | (from > last) {
-                above
-            } else {
-                from.max(first)
-            },
+            from,
+            none: u8::from(none),
         }
     }
 
-    /// 1 if `step` is fresh, else 0, for a `step` inside the window, without a
-    /// branch or a comparison on it (it is the secret-derived matching step).
+    /// 1 if `step` may be accepted, else 0, without a branch (`step` is the
+    /// secret-derived matching step).
     ///
     /// # Security
-    /// `step` and `self.from` are less than 2^63 apart (`from` lies in the
-    /// window of at most [`Window::MAX_SPAN`] + 2 steps, or 2^62 above its
-    /// first step), so `step - from` wraps to a value with the top bit set
-    /// exactly when `step < from`: a subtraction and a shift, plain arithmetic
-    /// the optimiser has no reason to turn into a branch
-    /// (`scripts/ct-branches.py` checks the machine code).
+    /// `step < from` is the borrow of a subtraction: on x86-64 a `cmp` and a
+    /// `setb` into a byte, no branch; the byte is then only combined with
+    /// other bytes and goes through `subtle`'s barrier in [`Scan::finish`].
+    /// `scripts/ct-branches.py` checks the machine code, the dudect pairs
+    /// with a `last_used` (`otpcore_wrong_vs_replayed` and the replay pairs of
+    /// resynchronisation and the batch) time it.
+    #[inline]
     fn admits(self, step: u64) -> u8 {
-        ((step.wrapping_sub(self.from) >> 63) as u8) ^ 1
+        let (_, stale) = step.overflowing_sub(self.from);
+        (u8::from(stale) | self.none) ^ 1
     }
 }
 
@@ -210,7 +208,7 @@ impl Scan {
         Scan {
             code,
             expected,
-            fresh: Freshness::of(first, last, last_used),
+            fresh: Freshness::of(last_used),
             next: first,
             step: first,
             pending,
@@ -325,19 +323,21 @@ impl Scan {
     ///   with a cycle counter).
     ///
     /// Instead both variants are written, each to an address selected without a
-    /// branch: the real output or a spare slot. The optimiser then sees one place
-    /// written with `Ok` or `Err` and merges the two into the same stores of every
-    /// field of the `Result` (tag, error bytes, step, offset), each value chosen
-    /// by a conditional move: the same instructions for both outcomes, and no
-    /// loads. Everything stored is computed first (the step was selected in
+    /// branch: the real output or a spare slot, both starting out as the
+    /// refusal. The optimiser then sees one place written with `Ok` or `Err` and
+    /// merges the two into the same stores of every field of the `Result` (tag,
+    /// error bytes, step, offset): the same instructions for both outcomes, and
+    /// no loads. Everything stored is computed first (the step was selected in
     /// [`Scan::fold`], its offset is one subtraction, the kind of refusal is
-    /// selected by [`Scan::refusal`]).
+    /// selected by [`Scan::refusal`]). Starting from the refusal rather than
+    /// from `Err(Mismatch)` lets the error byte be the refusal on both sides
+    /// (it is padding in an `Ok`) instead of one more conditional move.
     ///
     /// This relies on the optimiser. With rustc 1.95 on x86-64 the end of
     /// `scan::scan` (and of `batch::fold_lanes`, which stores this value into its
-    /// slot, and of `resync::scan_consecutive`) is a `sete` for the tag, a `cmove`
-    /// for the error byte, the stores and the `sub` of the offset, with no branch
-    /// between the last fold and `ret`. `scripts/ct-branches.py` checks the
+    /// slot, and of `resync::scan_consecutive`) is a `sete` for the tag, the
+    /// stores and the `sub` of the offset, with no branch between the last fold
+    /// and `ret`. `scripts/ct-branches.py` checks the
     /// machine code of the windows of one to three candidates on every CI run
     /// (forcing this function inline into `Totp::verify_at` made a branch: it
     /// failed, SECURITY.md); the dudect pairs `otpcore_correct_vs_wrong`,
@@ -350,8 +350,8 @@ impl Scan {
         let refused = Err(self.refusal());
         let accepted = bool::from(Choice::from(accepted));
         let matched = Ok(self.matched());
-        let mut out = Err(VerifyError::Mismatch);
-        let mut spare = Err(VerifyError::Mismatch);
+        let mut out = refused;
+        let mut spare = refused;
         *core::hint::select_unpredictable(accepted, &mut out, &mut spare) = matched;
         *core::hint::select_unpredictable(accepted, &mut spare, &mut out) = refused;
         out

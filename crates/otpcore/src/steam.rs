@@ -1,6 +1,6 @@
 //! [`Steam`]: Steam Guard codes, TOTP (SHA-1, 30 s) shown as five characters of
 //! Steam's 26-symbol alphabet instead of decimal digits. A `Steam` is a [`Totp`]
-//! whose codes are in [`Format::Steam`]: the steps, the HMACs and the window scan
+//! whose codes are in [`Format::STEAM`]: the steps, the HMACs and the window scan
 //! are the `Totp`'s; only the code format is Steam's (`src/steam_code.rs`).
 
 use core::fmt;
@@ -31,7 +31,7 @@ use crate::{
 #[derive(Clone)]
 pub struct Steam {
     /// SHA-1, 30 s, `t0 = 0`; its `digits` are unused (codes are
-    /// [`Format::Steam`]).
+    /// [`Format::STEAM`]).
     totp: Totp,
 }
 
@@ -106,7 +106,7 @@ impl Steam {
         last_used: Option<u64>,
     ) -> Result<Match, VerifyError> {
         self.totp
-            .verify_step_in(Format::Steam, input, self.step_at(at)?, window, last_used)
+            .verify_step_in(&Format::STEAM, input, self.step_at(at)?, window, last_used)
     }
 
     /// The code now, by the system clock.

@@ -25,7 +25,7 @@ use crate::VerifyError;
 /// length whatever they say.
 pub(crate) fn match_run(
     mac: &KeyedMac,
-    format: Format,
+    format: &Format,
     input: &str,
     first: u64,
     out: &mut [u8],

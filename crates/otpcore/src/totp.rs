@@ -64,6 +64,8 @@ pub struct Totp {
     config: TotpConfig,
     /// `config.period` with its reciprocal.
     divisor: StepDivisor,
+    /// `config.digits` as a code format, with its modulus.
+    format: Format,
 }
 
 impl Totp {
@@ -74,6 +76,7 @@ impl Totp {
             mac: KeyedMac::new(secret, config.algorithm),
             config,
             divisor: StepDivisor::new(config.period),
+            format: Format::decimal(config.digits),
         }
     }
 
@@ -83,8 +86,8 @@ impl Totp {
     }
 
     /// The format of this TOTP's own codes: decimal, `config.digits` long.
-    pub(crate) fn format(&self) -> Format {
-        Format::Decimal(self.config.digits)
+    pub(crate) fn format(&self) -> &Format {
+        &self.format
     }
 
     /// The parameters.
@@ -198,7 +201,7 @@ impl Totp {
     /// `config.digits` says: [`Steam`](crate::Steam) checks its codes here.
     pub(crate) fn verify_step_in(
         &self,
-        format: Format,
+        format: &Format,
         input: &str,
         centre: u64,
         window: Window,

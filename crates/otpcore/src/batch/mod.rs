@@ -267,7 +267,7 @@ fn verify_with(
             if let Some(slot) = slots.get_mut(current) {
                 *slot = Some(Slot {
                     request: index,
-                    format: request.format,
+                    format: *request.format,
                     scan,
                 });
             }

@@ -98,7 +98,7 @@ pub struct VerifyRequest<'a> {
     /// passes without reading every key.
     pub(super) algorithm: Algorithm,
     /// How `input` is written and how candidates are reduced to compare with it.
-    pub(super) format: Format,
+    pub(super) format: &'a Format,
     input: &'a str,
     expected: Result<u64, TimeError>,
     window: Window,
@@ -122,7 +122,7 @@ impl<'a> VerifyRequest<'a> {
         VerifyRequest {
             mac: hotp.keyed_mac(),
             algorithm: hotp.keyed_mac().algorithm(),
-            format: Format::Decimal(hotp.config().digits),
+            format: hotp.format(),
             input,
             expected: Ok(counter),
             window,
@@ -173,7 +173,7 @@ impl<'a> VerifyRequest<'a> {
     ) -> Self {
         // A `Steam` is a SHA-1 `Totp` whose codes are in Steam's format.
         VerifyRequest {
-            format: Format::Steam,
+            format: &Format::STEAM,
             ..VerifyRequest::totp(steam.totp(), input, at, window, last_used)
         }
     }
