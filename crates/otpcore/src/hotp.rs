@@ -115,10 +115,11 @@ impl Hotp {
     /// (accepted, replayed or not, the offset's sign) is decided by the same
     /// branch-free scan as [`Hotp::verify`]. Checked in the release build
     /// (rustc 1.95, x86-64, `objdump -d` of `resync::scan_consecutive`): after the
-    /// loop's exit test on the public counter, the tail is an `sbb` choosing
-    /// `Replayed` or `Mismatch`, a `cmove` and `sete` for the `Result`'s error
-    /// byte and tag, and unconditional stores of tag, error, step and offset, then
-    /// `ret`: no conditional branch on the outcome. Measured by the dudect pairs
+    /// loop's exit test on the public counter, the tail is a `cmp`/`setb` for
+    /// whether the matching pair is above `last_used`, an `sbb` choosing
+    /// `Replayed` or `Mismatch`, a `sete` for the `Result`'s tag, and
+    /// unconditional stores of tag, error, step and offset: no conditional branch
+    /// on the outcome. Measured by the dudect pairs
     /// `otpcore_resync_*` in `ct/src/resync.rs`.
     pub fn verify_consecutive(
         &self,

@@ -12,8 +12,9 @@
 //! Why not `%` by a constant: a scan reduces every candidate of a window by the
 //! same modulus, which depends on the credential. Dividing by constants meant one
 //! `match` on the digit count per candidate (a jump table and eight instructions
-//! each, in the ±1 scan); a `Modulus` is picked once per scan and each candidate
-//! costs a multiply, a widening multiply and nothing else.
+//! each, in the ±1 scan); a `Modulus` is picked once per credential (its
+//! `Format`) and each candidate costs a multiply, a widening multiply and
+//! nothing else.
 //!
 //! # Security
 //! `value` is secret-derived. Both steps are multiplications (`imul`, `mul` on

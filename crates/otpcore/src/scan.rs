@@ -26,8 +26,9 @@ pub(crate) fn scan(
     window: Window,
     last_used: Option<u64>,
 ) -> Result<Match, VerifyError> {
-    // One modulus for every candidate, picked here from the public format: the
-    // fold then reduces each with two multiplications and no dispatch.
+    // One modulus for every candidate, the public format's (chosen when the
+    // credential was made): the fold reduces each with two multiplications and
+    // no dispatch.
     let modulus = format.modulus();
     scan_with(
         mac,
