@@ -110,7 +110,7 @@ fn scan_runs(
 pub(crate) struct Scan {
     code: u64,
     expected: u64,
-    /// Which steps may be accepted (public: the window and `last_used`).
+    /// Which steps may be accepted (public: from `last_used`).
     fresh: Freshness,
     /// The next step to hand out in [`Scan::next_run`].
     next: u64,
@@ -125,9 +125,9 @@ pub(crate) struct Scan {
     best: u64,
 }
 
-/// Which steps of a window `first..=last` were not used yet (`step > last_used`):
-/// public, from the window and the caller's `last_used` alone. The fresh steps
-/// are a suffix of the window, so this is one threshold.
+/// Which steps were not used yet (`step > last_used`): public, from the
+/// caller's `last_used` alone. The fresh steps of a window are its newest (a
+/// suffix), so this is one threshold.
 #[derive(Clone, Copy)]
 struct Freshness {
     /// `last_used + 1`, the oldest step that may be accepted (0 with no
@@ -159,9 +159,9 @@ impl Freshness {
     /// `step < from` is the borrow of a subtraction: on x86-64 a `cmp` and a
     /// `setb` into a byte, no branch; the byte is then only combined with
     /// other bytes and goes through `subtle`'s barrier in [`Scan::finish`].
-    /// `scripts/ct-branches.py` checks the machine code, the dudect pairs
-    /// with a `last_used` (`otpcore_wrong_vs_replayed` and the replay pairs of
-    /// resynchronisation and the batch) time it.
+    /// `scripts/ct-branches.py` checks the machine code; the dudect pairs
+    /// with a `last_used` (`otpcore_wrong_vs_replayed`,
+    /// `otpcore_resync_wrong_vs_replayed`) time it.
     #[inline]
     fn admits(self, step: u64) -> u8 {
         let (_, stale) = step.overflowing_sub(self.from);
@@ -345,10 +345,11 @@ impl Scan {
     /// `batch_correct_vs_wrong` and `otpcore_resync_correct_vs_wrong` check all
     /// of them; re-run the full measurement after a compiler upgrade.
     pub(crate) fn finish(self) -> Result<Match, VerifyError> {
-        // Through a barrier once more: the optimiser must not reason about the
-        // accumulated byte when it builds the `Result` below.
+        // A match is accepted if the newest one is fresh (see `fold_byte`).
         let accepted = self.matched & self.fresh.admits(self.best);
         let refused = Err(self.refusal());
+        // Through a barrier once more: the optimiser must not reason about the
+        // accumulated byte when it builds the `Result` below.
         let accepted = bool::from(Choice::from(accepted));
         let matched = Ok(self.matched());
         let mut out = refused;
