@@ -323,16 +323,19 @@ impl Scan {
     ///   store-to-load forwarding that differs per variant (|t| up to 179 timed
     ///   with a cycle counter).
     ///
-    /// Instead both variants are written, each to an address selected without a
-    /// branch: the real output or a spare slot, both starting out as the
-    /// refusal. The optimiser then sees one place written with `Ok` or `Err` and
+    /// Instead the output and a spare slot both start out as the refusal, and
+    /// the match is written to one of them, the address selected without a
+    /// branch. The optimiser then sees one place holding `Ok` or `Err` and
     /// merges the two into the same stores of every field of the `Result` (tag,
     /// error bytes, step, offset): the same instructions for both outcomes, and
     /// no loads. Everything stored is computed first (the step was selected in
     /// [`Scan::fold`], its offset is one subtraction, the kind of refusal is
     /// selected by [`Scan::refusal`]). Starting from the refusal rather than
     /// from `Err(Mismatch)` lets the error byte be the refusal on both sides
-    /// (it is padding in an `Ok`) instead of one more conditional move.
+    /// (it is padding in an `Ok`) instead of one more conditional move; the
+    /// second write the earlier form needed (the refusal to the other address)
+    /// then changed nothing, and removing it left every `otpcore` function of
+    /// the release `ct_verify` binary instruction for instruction the same.
     ///
     /// This relies on the optimiser. With rustc 1.95 on x86-64 the end of
     /// `scan::scan` (and of `batch::fold_lanes`, which stores this value into its
@@ -355,7 +358,6 @@ impl Scan {
         let mut out = refused;
         let mut spare = refused;
         *core::hint::select_unpredictable(accepted, &mut out, &mut spare) = matched;
-        *core::hint::select_unpredictable(accepted, &mut spare, &mut out) = refused;
         out
     }
 
