@@ -34,6 +34,7 @@ pub fn run(count: usize) {
     let mut rows: Vec<Vec<Vec<String>>> = Vec::new();
     let mut headers: Vec<String> = Vec::new();
     let mut reports: Vec<(String, usize)> = Vec::new();
+    let mut costs = PlanCosts::default();
     for run in 1..=count {
         let out = Command::new(&exe)
             .args(std::env::args_os().skip(1))
@@ -45,6 +46,7 @@ pub fn run(count: usize) {
         // Each process measures its own plan, and noise can make them differ.
         // (Counted without the measured costs in brackets, which always differ.)
         for line in text.lines().filter(|l| l.starts_with("otpcore bench:")) {
+            costs.add(line);
             let line = line.split(" [").next().unwrap_or(line);
             match reports.iter_mut().find(|(l, _)| l == line) {
                 Some((_, n)) => *n += 1,
@@ -71,6 +73,7 @@ pub fn run(count: usize) {
     for (line, n) in &reports {
         println!("{line} (in {n} of {count} processes)");
     }
+    costs.print(count);
     println!();
     println!("Medians of {count} processes; in each ratio column the lowest and highest process.");
     let mut header = headers.into_iter();
@@ -137,5 +140,71 @@ fn summarise(values: Vec<&String>) -> String {
     } else {
         let (low, high) = (sorted[0], sorted[sorted.len() - 1]);
         format!("{median:.2}× ({low:.2}–{high:.2}×)")
+    }
+}
+
+/// The plans' measured costs over the processes (the bracket of each
+/// `otpcore bench: plan` line): how much a plan measured at a process's start
+/// moves from process to process.
+#[derive(Default)]
+struct PlanCosts {
+    /// (hash function, "n lanes", lowest ns, highest ns), in first-seen order.
+    ranges: Vec<(String, String, u64, u64)>,
+}
+
+impl PlanCosts {
+    /// Takes the costs of a line like
+    /// `otpcore bench: plan SHA1 (measured): … [1 lanes 60 ns, 3 lanes 100 ns]`.
+    fn add(&mut self, line: &str) {
+        let Some(rest) = line.strip_prefix("otpcore bench: plan ") else {
+            return;
+        };
+        let algorithm = rest.split(' ').next().unwrap_or_default();
+        let Some(bracket) = rest.split(" [").nth(1) else {
+            return;
+        };
+        for cost in bracket.trim_end_matches(']').split(", ") {
+            let Some((lanes, ns)) = cost.rsplit_once(' ').and_then(|(l, unit)| {
+                (unit == "ns").then_some(())?;
+                let (lanes, ns) = l.rsplit_once(' ')?;
+                Some((lanes, ns.parse::<u64>().ok()?))
+            }) else {
+                continue;
+            };
+            match self
+                .ranges
+                .iter_mut()
+                .find(|(a, l, ..)| a == algorithm && l == lanes)
+            {
+                Some((.., low, high)) => {
+                    *low = (*low).min(ns);
+                    *high = (*high).max(ns);
+                }
+                None => self
+                    .ranges
+                    .push((algorithm.to_string(), lanes.to_string(), ns, ns)),
+            }
+        }
+    }
+
+    fn print(&self, count: usize) {
+        let mut algorithms: Vec<&str> = Vec::new();
+        for (a, ..) in &self.ranges {
+            if !algorithms.contains(&a.as_str()) {
+                algorithms.push(a);
+            }
+        }
+        for algorithm in algorithms {
+            let ranges: Vec<String> = self
+                .ranges
+                .iter()
+                .filter(|(a, ..)| a == algorithm)
+                .map(|(_, lanes, low, high)| format!("{lanes} {low}–{high} ns"))
+                .collect();
+            println!(
+                "plan costs {algorithm}, lowest–highest of {count} processes: {}",
+                ranges.join(", ")
+            );
+        }
     }
 }

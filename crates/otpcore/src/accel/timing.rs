@@ -6,10 +6,24 @@
 //! count, backend) pair once, in an order rotated each round so no backend is
 //! always first after a change of lane count; the minimum of the rounds counts
 //! (noise only ever adds time). Each trial runs the group [`REPS`] times, well
-//! above the clock's resolution. The total cost is bounded by the workload:
-//! `ROUNDS × REPS × Σ lanes` HMACs per backend (1,632 for sixteen lane counts),
-//! 2.5 ms for all three hash functions on the development machine (README.md,
-//! "Kernels chosen by measurement", measured by the `plan/replan` benchmark).
+//! above the clock's resolution.
+//!
+//! What a trial measures must be what the kernel costs when it is in use, not
+//! what it costs cold, and not the clock: the plan is made in a fresh process,
+//! and every trial follows another backend's code. So each trial first runs
+//! its group once untimed (its code, branch history and data back in the
+//! caches), and the time of reading the clock ([`clock_overhead`]) is taken
+//! off. Without them, in sixteen fresh processes on Zen 4 (README.md, "Kernels
+//! chosen by measurement"), SHA-256's three SHA-NI lanes were timed at 185–205
+//! ns against 112 ns warm, its sixteen AVX-512 lanes at 636–671 against 576:
+//! short groups read far more expensive than they are, and ten of the sixteen
+//! plans packed SHA-256 verifications that run slower packed. With them, the
+//! sixteen processes' plans read 110–115 and 580–586 ns.
+//!
+//! The total cost is bounded by the workload: `ROUNDS × (REPS + 1) × Σ lanes`
+//! HMACs per backend (2,448 for sixteen lane counts), a few milliseconds for
+//! all three hash functions (README.md, "Kernels chosen by measurement",
+//! measured by the `plan/replan` benchmark).
 
 use std::time::Instant;
 
@@ -41,6 +55,7 @@ pub(super) fn measure(algorithm: Algorithm) -> Option<([Backend; MAX_LANES], [u1
         return None;
     }
     let work = Workload::new();
+    let clock = clock_overhead();
     let mut best = [[u64::MAX; 4]; MAX_LANES];
     let mut out = [0u32; MAX_LANES];
     for round in 0..ROUNDS {
@@ -54,11 +69,15 @@ pub(super) fn measure(algorithm: Algorithm) -> Option<([Backend; MAX_LANES], [u1
                 let (Some(backend), Some(best)) = (backends.get(which), best.get_mut(which)) else {
                     continue;
                 };
+                // Untimed: warms this trial's code and data (module docs).
+                work.run_on(*backend, algorithm, core::hint::black_box(&mut *group));
                 let start = Instant::now();
                 for _ in 0..REPS {
                     work.run_on(*backend, algorithm, core::hint::black_box(&mut *group));
                 }
-                let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                let nanos = u64::try_from(start.elapsed().as_nanos())
+                    .unwrap_or(u64::MAX)
+                    .saturating_sub(clock);
                 *best = (*best).min(nanos.checked_div(u64::from(REPS)).unwrap_or(nanos));
             }
         }
@@ -78,4 +97,17 @@ pub(super) fn measure(algorithm: Algorithm) -> Option<([Backend; MAX_LANES], [u1
         *cost = u16::try_from(fastest.max(1)).unwrap_or(u16::MAX);
     }
     Some((chosen, costs))
+}
+
+/// What reading the clock twice adds to a trial, in nanoseconds: the fastest of
+/// a few empty trials (tens of nanoseconds on a virtual machine, a large share
+/// of one SHA-NI lane's two runs).
+fn clock_overhead() -> u64 {
+    (0..16)
+        .map(|_| {
+            let start = Instant::now();
+            u64::try_from(core::hint::black_box(start).elapsed().as_nanos()).unwrap_or(u64::MAX)
+        })
+        .min()
+        .unwrap_or(0)
 }
