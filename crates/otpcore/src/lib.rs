@@ -56,8 +56,12 @@ mod verify;
 /// kernel this CPU has on a fixed public workload and keeps the fastest per
 /// group size ([`plan`](kernels::plan); with `std`; without it a fixed table).
 /// Set `OTPCORE_BACKEND=portable|shani|avx2|avx512` or call
-/// [`force`](kernels::force) to override it. Every kernel computes the same
-/// codes in constant time; the choice changes only the speed.
+/// [`force`](kernels::force) to override it.
+/// `OTPCORE_KERNELS=portable,avx2,avx512` (a list) narrows the kernels the plan
+/// chooses from, as if the CPU lacked the others: to see what otpcore does on
+/// a CPU without them (read once per process, with `std`; the portable kernel
+/// is always allowed). Every kernel computes the same codes in constant time;
+/// the choice changes only the speed.
 pub mod kernels {
     pub use crate::accel::{
         force, plan, replan, Kernel, KernelPlan, KernelUnavailable, Origin, Workload,

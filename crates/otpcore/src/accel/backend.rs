@@ -22,6 +22,7 @@
 //! counter or a result.
 #![allow(unsafe_code)]
 
+use super::allowed::allowed;
 use super::kernel::Kernel;
 use super::pads::{counters, Keys, Pads, MAX_LANES};
 use super::portable;
@@ -97,7 +98,9 @@ impl Kind {
 /// `kernel` (names and order) imports nothing of its users.
 impl Kernel {
     /// Whether this CPU (and this build: `--cfg otpcore_backend="soft"` and Miri
-    /// have only [`Kernel::Portable`]) can run the kernel.
+    /// have only [`Kernel::Portable`]) can run the kernel, and the process may
+    /// (`OTPCORE_KERNELS`, with `std`, narrows the kernels otpcore uses: see
+    /// [`kernels`](crate::kernels)).
     #[must_use]
     pub fn is_available(self) -> bool {
         Backend::new(self).is_some()
@@ -113,11 +116,12 @@ impl Backend {
     /// One lane at a time, on any CPU.
     pub(crate) const PORTABLE: Backend = Backend(Kind::Portable);
 
-    /// `kernel`, if this CPU and build can run it (a relaxed atomic load once
-    /// the CPU's features are cached; no `std` needed).
+    /// `kernel`, if this CPU and build can run it and the process may use it
+    /// (`allowed`: `OTPCORE_KERNELS`); two relaxed atomic loads once both
+    /// are cached.
     pub(crate) fn new(kernel: Kernel) -> Option<Backend> {
         Kind::of(kernel)
-            .filter(|kind| kind.supported())
+            .filter(|kind| kind.supported() && allowed(kernel))
             .map(Backend)
     }
 

@@ -13,7 +13,8 @@
 //!
 //! Which backend computes a group of `n` lanes of a hash function is the
 //! process's plan (`plan`): measured once at first use, like FFTW's planner,
-//! or forced (`OTPCORE_BACKEND`, [`force`]), or a fixed table without a clock.
+//! or forced (`OTPCORE_BACKEND`, [`force`]), or a fixed table without a clock;
+//! `OTPCORE_KERNELS` can narrow the kernels it chooses from (`allowed`).
 //! Each key keeps a copy of its hash's plan.
 //!
 //! This module is the facade: it cuts runs and batches into groups of
@@ -39,6 +40,7 @@ mod lanes;
 #[macro_use]
 mod lanes64;
 
+mod allowed;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
 mod avx2;
 #[cfg(all(target_arch = "x86_64", not(otpcore_backend = "soft"), not(miri)))]
