@@ -2,15 +2,17 @@
 //! a fresh one (new node connections, new slot map) after failures that say
 //! the old one has lost the cluster.
 //!
-//! Why: redis-rs 0.32's `cluster_async::ClusterConnection` refreshes its slot
-//! map only on `MOVED`, and reconnects a node only on errors such as
-//! "connection refused"/"broken pipe". A request that times out is retried on
-//! the same route, and once the caller's own timeout has fired it is dropped
-//! without any repair; so a connection whose view of a killed primary's slots
-//! went wrong during a failover can time out on every request for good, while
-//! the cluster itself is healthy again (`tests/redis_store/failover.rs`).
-//! A new connection from the same [`ClusterClient`] asks the initial nodes for
-//! the slot map and starts over.
+//! Why: redis-rs 0.32's `cluster_async::ClusterConnection` repairs itself only
+//! on `MOVED` (slot map) and on errors such as "connection refused" (that
+//! node's socket). A request that times out is retried on the same route, and
+//! once the caller's `response_timeout` has fired it is dropped without any
+//! repair. So a primary that stops answering without closing its sockets
+//! leaves every request for its slots timing out for as long as it is gone,
+//! and after a primary was SIGKILLed the connection's background task was seen
+//! to stay in its recovery step for good (3 of 12 test failovers), timing out on
+//! every request while a new connection was served at once
+//! (`tests/redis_store/failover.rs`). A new connection from the same
+//! [`ClusterClient`] asks the initial nodes for the slot map and starts over.
 
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
@@ -41,7 +43,9 @@ use crate::confirm::{Replicated, Waiting};
 ///
 /// Build the client with a `response_timeout` (and `connection_timeout`):
 /// without one a request to a lost node can wait for ever, and nothing here
-/// can count it.
+/// can count it. The command that renews waits for the new connection too
+/// (connecting to every initial node at once, so about one of those
+/// timeouts when a node takes connections but does not answer).
 ///
 /// # Security
 /// Renewing changes only which sockets carry the scripts, never what they
