@@ -137,22 +137,7 @@ impl RenewingCluster {
         if !lost_the_cluster(e) {
             return;
         }
-        let due = {
-            let mut failures = shared.failures();
-            let now = Instant::now();
-            let expired = failures
-                .since
-                .is_none_or(|since| now.saturating_duration_since(since) > Self::WINDOW);
-            if expired {
-                failures.count = 0;
-                failures.since = Some(now);
-            }
-            failures.count = failures.count.saturating_add(1);
-            let rested = failures
-                .last_renewal
-                .is_none_or(|last| now.saturating_duration_since(last) >= Self::MIN_INTERVAL);
-            failures.count >= shared.renew_after && rested
-        };
+        let due = shared.failures().failed(Instant::now(), shared.renew_after);
         if due {
             self.renew().await;
         }
@@ -167,14 +152,12 @@ impl RenewingCluster {
         let _renewing = ClearOnDrop(&shared.renewing);
         let renewed = shared.client.get_async_connection().await;
         let mut failures = shared.failures();
-        failures.last_renewal = Some(Instant::now());
+        failures.renewal_tried(Instant::now(), renewed.is_ok());
         if let Ok(fresh) = renewed {
             *shared
                 .current
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner) = fresh;
-            failures.count = 0;
-            failures.since = None;
             shared.renewals.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -187,6 +170,34 @@ struct Failures {
     count: u32,
     since: Option<Instant>,
     last_renewal: Option<Instant>,
+}
+
+impl Failures {
+    /// Counts a failure at `now`; whether it is time to renew.
+    fn failed(&mut self, now: Instant, renew_after: u32) -> bool {
+        let window = RenewingCluster::WINDOW;
+        if self
+            .since
+            .is_none_or(|since| now.saturating_duration_since(since) > window)
+        {
+            self.count = 0;
+            self.since = Some(now);
+        }
+        self.count = self.count.saturating_add(1);
+        let rested = self.last_renewal.is_none_or(|last| {
+            now.saturating_duration_since(last) >= RenewingCluster::MIN_INTERVAL
+        });
+        self.count >= renew_after && rested
+    }
+
+    /// A renewal was tried at `now`; a new connection starts a new count.
+    fn renewal_tried(&mut self, now: Instant, renewed: bool) {
+        self.last_renewal = Some(now);
+        if renewed {
+            self.count = 0;
+            self.since = None;
+        }
+    }
 }
 
 impl Shared {
@@ -263,5 +274,55 @@ impl core::fmt::Debug for RenewingCluster {
             .field("renew_after", &self.shared.renew_after)
             .field("renewals", &self.renewals())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renews_after_the_count_within_the_window_at_most_once_a_second() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut f = Failures::default();
+        assert!(!f.failed(at(0), 2));
+        assert!(f.failed(at(10), 2), "second failure within the window");
+        f.renewal_tried(at(20), true);
+        assert!(!f.failed(at(30), 2));
+        assert!(
+            !f.failed(at(40), 2),
+            "less than MIN_INTERVAL since the renewal"
+        );
+        assert!(f.failed(at(1_020), 2), "a second later");
+        f.renewal_tried(at(1_030), false);
+        assert!(f.failed(at(2_030), 2), "a failed renewal keeps the count");
+    }
+
+    #[test]
+    fn failures_further_apart_than_the_window_do_not_add_up() {
+        let t0 = Instant::now();
+        let mut f = Failures::default();
+        assert!(!f.failed(t0, 2));
+        let later = t0 + RenewingCluster::WINDOW + Duration::from_secs(1);
+        assert!(!f.failed(later, 2));
+        assert!(f.failed(later + Duration::from_secs(1), 2));
+    }
+
+    #[test]
+    fn only_errors_of_a_lost_cluster_count() {
+        use std::io;
+        let timeout = RedisError::from(io::Error::from(io::ErrorKind::TimedOut));
+        let refused = RedisError::from(io::Error::from(io::ErrorKind::ConnectionRefused));
+        let down = RedisError::from((ErrorKind::ClusterDown, "CLUSTERDOWN"));
+        let readonly = RedisError::from((ErrorKind::ReadOnly, "READONLY"));
+        for e in [timeout, refused, down, readonly] {
+            assert!(lost_the_cluster(&e), "{e:?}");
+        }
+        let noscript = RedisError::from((ErrorKind::NoScriptError, "NOSCRIPT"));
+        let script = RedisError::from((ErrorKind::ResponseError, "ERR in script"));
+        for e in [noscript, script] {
+            assert!(!lost_the_cluster(&e), "{e:?}");
+        }
     }
 }
