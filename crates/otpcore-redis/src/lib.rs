@@ -10,10 +10,14 @@
 )]
 
 mod confirm;
+#[cfg(feature = "cluster")]
+mod renewing_cluster;
 
 pub use confirm::{Replicated, Waiting};
 use redis::aio::ConnectionLike;
 use redis::{ErrorKind, FromRedisValue, RedisError, Value};
+#[cfg(feature = "cluster")]
+pub use renewing_cluster::RenewingCluster;
 
 use otpcore_guard::store::{
     Advance, Advanced, Candidates, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
@@ -30,7 +34,9 @@ const MAX_EXPIRY: u64 = 1 << 40;
 
 /// A [`Store`] in Redis, over any async connection of the
 /// `redis` crate: a `MultiplexedConnection`, a `ConnectionManager` (which
-/// reconnects by itself after a restart) or a cluster connection.
+/// reconnects by itself after a restart) or, for Redis Cluster, a
+/// `RenewingCluster` (feature `cluster`), which also recovers from a failover
+/// that leaves the `redis` crate's cluster connection timing out.
 ///
 /// # Keys
 /// Per credential `c`, with the default prefix `otp:v1`:
@@ -235,7 +241,7 @@ impl<C: Replicated> RedisStore<C> {
     /// to the primary that owns the credential's slot ([`Replicated`]), so a
     /// shard whose promoted replica has no replica yet fails its accepting
     /// writes closed until one has synced. Tests
-    /// `cluster::redis_cluster_failover_with_wait_never_reaccepts` and
+    /// `failover::redis_cluster_failover_with_wait_never_reaccepts` and
     /// `cluster::redis_cluster_wait_fails_closed_without_enough_replicas`.
     #[must_use]
     pub fn with_replica_confirmation(self, replicas: u32, timeout: core::time::Duration) -> Self {

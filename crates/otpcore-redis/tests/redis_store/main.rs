@@ -5,9 +5,11 @@
 //! names and TTLs, races over several connections and processes, and faults.
 
 mod cluster;
+mod failover;
 mod faults;
 mod keys;
 mod race;
+mod redis_log;
 mod soak;
 
 use otpcore_redis::RedisStore;

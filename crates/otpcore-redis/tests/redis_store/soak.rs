@@ -68,7 +68,9 @@ pub async fn worker(urls: &str, prefix: &str, steps: u64, wait: bool) {
         .retries(2)
         .build()
         .unwrap();
-    let connection = client.get_async_connection().await.unwrap();
+    let connection = otpcore_redis::RenewingCluster::connect(client)
+        .await
+        .unwrap();
     let mut store = otpcore_redis::RedisStore::new(connection);
     if wait {
         store = store.with_replica_confirmation(1, Duration::from_secs(1));

@@ -124,6 +124,20 @@ impl Process {
             .is_none_or(|c| !matches!(c.try_wait(), Ok(None)))
     }
 
+    /// `signal` (`-STOP`, `-CONT`) to the whole group.
+    fn signal(&self, signal: &str) {
+        let Some(child) = &self.child else { return };
+        let group = format!("-{}", child.id());
+        let sent = Command::new("kill")
+            .args([signal, "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        assert!(
+            sent.is_ok_and(|s| s.success()),
+            "kill {signal} -- {group} failed"
+        );
+    }
+
     /// SIGKILL to the whole group, then wait until no member is left.
     fn kill(&mut self) {
         let Some(mut child) = self.child.take() else {

@@ -15,6 +15,9 @@ pub struct RedisServer {
     port: u16,
     extra: Vec<String>,
     process: Process,
+    /// Stopped by [`RedisServer::pause`]: it would answer nothing, so the
+    /// cluster helpers skip it rather than wait for it.
+    paused: bool,
 }
 
 fn redis_binary() -> PathBuf {
@@ -52,6 +55,7 @@ impl RedisServer {
             port,
             extra,
             process,
+            paused: false,
         };
         server.restart();
         server
@@ -68,11 +72,34 @@ impl RedisServer {
 
     pub fn kill(&mut self) {
         self.process.kill();
+        self.paused = false;
+    }
+
+    /// SIGSTOP: the server keeps its sockets open and answers nothing, as a
+    /// host that vanished from the network does (no RST, no FIN): clients
+    /// see timeouts, not refused or reset connections. Undone by
+    /// [`RedisServer::resume`]; `kill`, `restart` and drop work on a paused
+    /// server.
+    pub fn pause(&mut self) {
+        self.process.signal("-STOP");
+        self.paused = true;
+    }
+
+    /// SIGCONT, after [`RedisServer::pause`].
+    pub fn resume(&mut self) {
+        self.process.signal("-CONT");
+        self.paused = false;
+    }
+
+    /// Whether [`RedisServer::pause`] stopped it.
+    pub fn is_paused(&self) -> bool {
+        self.paused
     }
 
     /// (Re)starts the server on the same port and data directory.
     pub fn restart(&mut self) {
         self.process.kill();
+        self.paused = false;
         let mut cmd = Command::new(&self.binary);
         let port = self.port.to_string();
         cmd.args([

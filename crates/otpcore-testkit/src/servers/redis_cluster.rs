@@ -115,27 +115,61 @@ impl RedisCluster {
 
     /// The index in `nodes` of the primary that serves `key`'s slot now.
     pub fn primary_of(&self, key: &str) -> usize {
-        let slot = cli(self.nodes[0].port(), &["CLUSTER", "KEYSLOT", key]);
-        let slot: u16 = slot.trim().parse().unwrap();
-        for (i, n) in self.nodes.iter().enumerate() {
-            let role = cli(n.port(), &["ROLE"]);
-            if !role.starts_with("master") {
-                continue;
+        self.serving_primary(key)
+            .unwrap_or_else(|| panic!("no primary serves {key}'s slot:\n{}", self.view()))
+    }
+
+    /// The running node that is a primary and, by its own view, owns `key`'s
+    /// slot; `None` while none does (a killed primary's replica not yet
+    /// promoted). A killed or paused node never counts.
+    pub fn serving_primary(&self, key: &str) -> Option<usize> {
+        let answering = |n: &RedisServer| !n.is_paused();
+        let port = self
+            .nodes
+            .iter()
+            .filter(|n| answering(n))
+            .map(RedisServer::port)
+            .find(|&p| cli(p, &["PING"]).trim() == "PONG")?;
+        let slot: u16 = cli(port, &["CLUSTER", "KEYSLOT", key])
+            .trim()
+            .parse()
+            .ok()?;
+        self.nodes.iter().position(|n| {
+            if !answering(n) || !cli(n.port(), &["ROLE"]).starts_with("master") {
+                return false;
             }
             let nodes = cli(n.port(), &["CLUSTER", "NODES"]);
             let me = nodes.lines().find(|l| l.contains("myself")).unwrap_or("");
-            let serves = me.split_whitespace().skip(8).any(|range| {
+            me.split_whitespace().skip(8).any(|range| {
                 let mut ends = range.split('-').map(|s| s.parse::<u16>().ok());
                 match (ends.next().flatten(), ends.next().flatten()) {
                     (Some(a), Some(b)) => (a..=b).contains(&slot),
                     (Some(a), None) => a == slot,
                     _ => false,
                 }
-            });
-            if serves {
-                return i;
+            })
+        })
+    }
+
+    /// Every running node's `CLUSTER NODES` (whom it sees as primary, replica,
+    /// failed) and `cluster_state`, for the message of a failed test.
+    pub fn view(&self) -> String {
+        let mut out = String::new();
+        for n in &self.nodes {
+            if n.is_paused() {
+                out.push_str(&format!("node 127.0.0.1:{} paused\n", n.port()));
+                continue;
+            }
+            let info = cli(n.port(), &["CLUSTER", "INFO"]);
+            let state = info
+                .lines()
+                .find(|l| l.starts_with("cluster_state"))
+                .unwrap_or("no answer (killed?)");
+            out.push_str(&format!("node 127.0.0.1:{} {}\n", n.port(), state.trim()));
+            for line in cli(n.port(), &["CLUSTER", "NODES"]).lines() {
+                out.push_str(&format!("    {line}\n"));
             }
         }
-        panic!("no primary serves slot {slot}");
+        out
     }
 }
