@@ -95,19 +95,32 @@ fn hash_into<D: sha1::Digest>(key: &[u8], k0: &mut [u8]) {
 
 impl KeyedMac {
     pub(crate) fn new(secret: &Secret, algorithm: Algorithm) -> Self {
-        KeyedMac {
-            plan: Plan::current(algorithm),
-            pads: HashPads::new(secret, algorithm),
-        }
+        KeyedMac::with_plan(secret, algorithm, Plan::current(algorithm))
     }
 
     /// [`KeyedMac::new`] on a given backend, so tests can drive every path through
     /// each backend this CPU has.
     #[cfg(test)]
     pub(crate) fn with_backend(secret: &Secret, algorithm: Algorithm, backend: Backend) -> Self {
+        KeyedMac::with_plan(secret, algorithm, Plan::only(backend))
+    }
+
+    /// [`KeyedMac::new`] on a given plan.
+    fn with_plan(secret: &Secret, algorithm: Algorithm, plan: Plan) -> Self {
         KeyedMac {
-            plan: Plan::only(backend),
-            pads: HashPads::new(secret, algorithm),
+            plan,
+            pads: HashPads::new(secret.expose_bytes(), algorithm),
+        }
+    }
+
+    /// A key of public, made-up bytes on a given plan, made without
+    /// allocating: the batch's calibration keys, which run on the plan of the
+    /// batch they calibrate.
+    #[cfg(all(feature = "std", not(miri)))]
+    pub(crate) fn made_up(key: &[u8], algorithm: Algorithm, plan: Plan) -> Self {
+        KeyedMac {
+            plan,
+            pads: HashPads::new(key, algorithm),
         }
     }
 
@@ -202,8 +215,7 @@ impl KeyedMac {
 
 impl HashPads {
     /// Absorbs the key's two pad blocks (RFC 2104 §2).
-    fn new(secret: &Secret, algorithm: Algorithm) -> Self {
-        let key = secret.expose_bytes();
+    fn new(key: &[u8], algorithm: Algorithm) -> Self {
         match algorithm {
             Algorithm::Sha1 => {
                 let (ipad, opad) = pad_blocks::<64>(key, |k, k0| hash_into::<sha1::Sha1>(k, k0));

@@ -42,8 +42,8 @@ impl Candidates<core::iter::Empty<usize>> {
 pub(super) enum Packing {
     /// By the plan's measured costs (the public functions).
     Measured,
-    /// Always pack (tests).
-    #[cfg(test)]
+    /// Always pack (tests, and the calibration's packed pass).
+    #[cfg(any(test, all(feature = "std", not(miri))))]
     Always,
     /// Always call one by one (tests).
     #[cfg(test)]
@@ -60,23 +60,23 @@ fn saves_enough(packed: u64, single: u64) -> bool {
 
 /// Whether packing `requests` verifications pays: `packed` is the plan's
 /// kernel cost of all their candidates in groups of sixteen lanes, `single` of
-/// their windows one by one, `one` of a single lane.
+/// their windows one by one, `bookkeeping` the batch's own work per packed
+/// request (`calibrate`, measured; else modelled as half the plan's one-lane
+/// cost, `one`). Packing must then still save a twentieth.
 ///
-/// The batch's own work for each packed request (lane buffers, its scan slot)
-/// is not in the plan's kernel costs; it is modelled as half the plan's
-/// one-lane cost, and packing must then still save a twentieth. Measured on the
-/// development machine (Zen 4, seventh session; README.md, "Batch against
-/// single calls"), that work is 34–36 ns per ±1 verification, and SHA-1's plan
-/// has one lane at 70 ns. With the SHA-NI kernels' seventh-session speed-up, the
-/// rule it replaced (save a third of the kernel time, bookkeeping left out)
-/// packed eight SHA-1 verifications — modelled at 0.65×, they ran at 1.04× the
-/// single calls (114 against 110 ns); this models them at 0.97× and does not.
-/// Sixteen SHA-1 verifications, modelled at 0.90×, ran at 0.89× and still pack;
-/// SHA-512 (0.71×, ran at 0.45×) packs from six requests; SHA-256 (1.26×)
-/// never does on that machine.
-fn packing_pays(packed: u64, single: u64, one: u64, requests: usize) -> bool {
+/// The half-a-lane model came from SHA-1 on the development machine (Zen 4,
+/// seventh session; README.md, "Batch against single calls"): that work was
+/// 34–36 ns per ±1 verification, and SHA-1's plan had one lane at 70 ns. With
+/// the SHA-NI kernels' seventh-session speed-up, the rule it replaced (save a
+/// third of the kernel time, bookkeeping left out) packed eight SHA-1
+/// verifications — modelled at 0.65×, they ran at 1.04× the single calls (114
+/// against 110 ns); with the bookkeeping they are modelled at 0.97× and do not
+/// pack. But the work does not grow with the hash function as its one lane
+/// does: with SHA-512 on AVX2 (one portable lane 481 ns) the model refused
+/// packing that ran 1.26× faster, hence the measurement.
+fn packing_pays(packed: u64, single: u64, bookkeeping: u64, requests: usize) -> bool {
     let requests = u64::try_from(requests).unwrap_or(u64::MAX);
-    let bookkeeping = (one / 2).saturating_mul(requests);
+    let bookkeeping = bookkeeping.saturating_mul(requests);
     packed.saturating_add(bookkeeping).saturating_mul(20) < single.saturating_mul(19)
 }
 
@@ -107,7 +107,7 @@ impl Packing {
     pub(super) fn may_pack(self, lanes: usize) -> bool {
         match self {
             Packing::Measured => lanes >= MAX_LANES,
-            #[cfg(test)]
+            #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
             #[cfg(test)]
             Packing::Never => false,
@@ -116,13 +116,16 @@ impl Packing {
 
     /// Whether to pack a verification pass of `requests` requests whose windows
     /// have `candidates` steps each, with the pass's measured `costs` (or, if
-    /// unmeasured, `sixteen`: the kernel of the plan's sixteen lanes).
+    /// unmeasured, `sixteen`: the kernel of the plan's sixteen lanes);
+    /// `bookkeeping` gives the batch's own work per packed request, asked only
+    /// when the costs decide (`calibrate`).
     pub(super) fn verify(
         self,
         costs: Option<Costs>,
         sixteen: Option<Kernel>,
         requests: usize,
         candidates: Candidates<impl Iterator<Item = usize>>,
+        bookkeeping: impl FnOnce() -> Option<u64>,
     ) -> bool {
         match self {
             Packing::Measured => match costs {
@@ -138,11 +141,12 @@ impl Packing {
                             (s.saturating_add(costs.lanes(c)), t.saturating_add(c))
                         }),
                     };
-                    packing_pays(costs.lanes(total), single, costs.lanes(1), requests)
+                    let bookkeeping = bookkeeping().unwrap_or(costs.lanes(1) / 2);
+                    packing_pays(costs.lanes(total), single, bookkeeping, requests)
                 }
                 None => sixteen.is_some_and(packs_windows) && requests >= 2,
             },
-            #[cfg(test)]
+            #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
             #[cfg(test)]
             Packing::Never => false,
@@ -167,7 +171,7 @@ impl Packing {
                 ),
                 None => sixteen.is_some_and(packs_codes) && requests >= 2,
             },
-            #[cfg(test)]
+            #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
             #[cfg(test)]
             Packing::Never => false,
@@ -195,9 +199,12 @@ mod tests {
     fn packing_windows_must_pay_for_its_bookkeeping() {
         let verify = |costs: [u16; 16], n: usize| {
             let costs = Costs::from_for_test(costs);
-            let each = Packing::Measured.verify(Some(costs), None, n, Candidates::each(3));
+            let each = Packing::Measured.verify(Some(costs), None, n, Candidates::each(3), || None);
             let varied = Candidates::Varied(core::iter::repeat_n(3, n));
-            assert_eq!(each, Packing::Measured.verify(Some(costs), None, n, varied));
+            assert_eq!(
+                each,
+                Packing::Measured.verify(Some(costs), None, n, varied, || None)
+            );
             each
         };
         let sha1 = [
@@ -226,6 +233,33 @@ mod tests {
         assert!(verify(sha512, 16));
     }
 
+    /// SHA-512 with only SHA-NI and AVX2 allowed on the development machine
+    /// (Zen 4, `OTPCORE_KERNELS=portable,shani,avx2`; README.md, "On CPUs this
+    /// machine is not"): one portable lane 481 ns, three AVX2 lanes 726,
+    /// sixteen 2,879. Packing sixteen ±1 verifications ran at 586 ns each
+    /// against 740 single: the batch's measured work per request lets it pack;
+    /// half a lane (240 ns) did not.
+    #[test]
+    fn the_measured_bookkeeping_decides_not_half_a_lane() {
+        let mut sha512 = [0u16; 16];
+        for (n, c) in sha512.iter_mut().enumerate() {
+            // Portable for one lane, then AVX2's four-lane steps.
+            *c = [
+                481, 720, 726, 730, 1440, 1445, 1450, 1455, 2160, 2165, 2170, 2175, 2870, 2875,
+                2877, 2879,
+            ][n];
+        }
+        let costs = Costs::from_for_test(sha512);
+        let verify = |n: usize, bookkeeping: Option<u64>| {
+            Packing::Measured.verify(Some(costs), None, n, Candidates::each(3), || bookkeeping)
+        };
+        assert!(!verify(16, None), "half a lane refuses");
+        assert!(verify(16, Some(50)));
+        assert!(verify(8, Some(50)));
+        // Work as costly as the saving refuses again.
+        assert!(!verify(16, Some(200)));
+    }
+
     /// Unmeasured plans (forced, or the table without a clock): windows pack
     /// only on side-by-side lanes, codes on any kernel but the portable one;
     /// never a single request.
@@ -233,6 +267,8 @@ mod tests {
     fn unmeasured_plans_pack_by_the_kernel_of_sixteen_lanes() {
         let pack = Packing::Measured;
         let windows = |n: usize| core::iter::repeat_n(3, n);
+        // Without costs there is nothing to weigh the batch's work against.
+        let no_call = || -> Option<u64> { panic!("bookkeeping asked for an unmeasured plan") };
         for (kernel, windows_pack, codes_pack) in [
             (Kernel::Portable, false, false),
             (Kernel::ShaNi, false, true),
@@ -240,18 +276,30 @@ mod tests {
             (Kernel::Avx512, true, true),
         ] {
             assert_eq!(
-                pack.verify(None, Some(kernel), 2, Candidates::Varied(windows(2))),
+                pack.verify(
+                    None,
+                    Some(kernel),
+                    2,
+                    Candidates::Varied(windows(2)),
+                    no_call
+                ),
                 windows_pack,
                 "{kernel}"
             );
             assert_eq!(pack.generate(None, Some(kernel), 2), codes_pack, "{kernel}");
             assert!(
-                !pack.verify(None, Some(kernel), 1, Candidates::Varied(windows(1))),
+                !pack.verify(
+                    None,
+                    Some(kernel),
+                    1,
+                    Candidates::Varied(windows(1)),
+                    no_call
+                ),
                 "{kernel}"
             );
             assert!(!pack.generate(None, Some(kernel), 1), "{kernel}");
         }
-        assert!(!pack.verify(None, None, 2, Candidates::Varied(windows(2))));
+        assert!(!pack.verify(None, None, 2, Candidates::Varied(windows(2)), no_call));
         assert!(!pack.generate(None, None, 2));
     }
 }

@@ -38,14 +38,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(all(feature = "std", not(miri)))]
+mod calibrate;
 mod choice;
 mod lanes;
 mod request;
 
-use crate::accel::MAX_LANES;
+use crate::accel::{Plan, MAX_LANES};
 use crate::format::Format;
 use crate::scan::Scan;
-use crate::{Code, Match, TimeError, VerifyError};
+use crate::{Algorithm, Code, Match, TimeError, VerifyError};
 use choice::{Candidates, Packing};
 use lanes::{present, Lanes};
 use request::check_lengths;
@@ -192,6 +194,24 @@ pub fn verify_batch(
     verify_with(requests, results, Packing::Measured)
 }
 
+/// The batch's own work per packed verification of `algorithm` on `plan`, in
+/// nanoseconds (`calibrate`: measured once, with `std` outside Miri).
+fn bookkeeping(algorithm: Algorithm, plan: &Plan) -> Option<u64> {
+    #[cfg(all(feature = "std", not(miri)))]
+    {
+        let packed = |requests: &[VerifyRequest<'_>],
+                      results: &mut [Result<Match, VerifyError>]| {
+            verify_with(requests, results, Packing::Always).ok();
+        };
+        calibrate::per_request(algorithm, plan, &packed)
+    }
+    #[cfg(not(all(feature = "std", not(miri))))]
+    {
+        let _ = (algorithm, plan);
+        None
+    }
+}
+
 #[inline(never)]
 fn verify_with(
     requests: &[VerifyRequest<'_>],
@@ -216,11 +236,12 @@ fn verify_with(
         // usual batch again) need no second pass over the requests.
         let plan = first.mac.plan();
         let (costs, sixteen, n) = (plan.costs(), Some(plan.sixteen()), requests.len());
+        let bookkeeping = || bookkeeping(first.algorithm, plan);
         let pack = match shape.candidates {
-            Some(each) => packing.verify(costs, sixteen, n, Candidates::each(each)),
+            Some(each) => packing.verify(costs, sixteen, n, Candidates::each(each), bookkeeping),
             None => {
                 let each = requests.iter().map(VerifyRequest::candidates);
-                packing.verify(costs, sixteen, n, Candidates::Varied(each))
+                packing.verify(costs, sixteen, n, Candidates::Varied(each), bookkeeping)
             }
         };
         if !pack {
@@ -236,7 +257,8 @@ fn verify_with(
         let (costs, sixteen) = (plan.and_then(|p| p.costs()), plan.map(|p| p.sixteen()));
         let count = of_algorithm().count();
         let candidates = Candidates::Varied(of_algorithm().map(VerifyRequest::candidates));
-        if !packing.verify(costs, sixteen, count, candidates) {
+        let bookkeeping = || plan.and_then(|p| bookkeeping(algorithm, p));
+        if !packing.verify(costs, sixteen, count, candidates, bookkeeping) {
             for (request, result) in requests.iter().zip(results.iter_mut()) {
                 if request.algorithm == algorithm {
                     *result = request.verify_alone();

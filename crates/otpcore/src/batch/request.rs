@@ -178,6 +178,27 @@ impl<'a> VerifyRequest<'a> {
         }
     }
 
+    /// A request for `input` at step `expected`, with no `last_used`, on any
+    /// key: the batch's calibration (`calibrate`) makes up its own.
+    #[cfg(all(feature = "std", not(miri)))]
+    pub(super) fn made_up(
+        mac: &'a KeyedMac,
+        format: &'a Format,
+        input: &'a str,
+        expected: u64,
+        window: Window,
+    ) -> Self {
+        VerifyRequest {
+            mac,
+            algorithm: mac.algorithm(),
+            format,
+            input,
+            expected: Ok(expected),
+            window,
+            last_used: None,
+        }
+    }
+
     /// The request's scan, or its refusal when the time has no step, the window
     /// is too large or the input is malformed (public facts, decided before any
     /// HMAC).

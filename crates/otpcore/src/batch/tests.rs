@@ -71,8 +71,8 @@ fn packed_and_single_passes_agree_with_single_calls() {
 }
 
 /// Fewer than sixteen lanes are never packed; one request never; sixteen ±1 windows
-/// are packed where their lanes, with the batch's bookkeeping (half a lane per
-/// request), were measured at under 0.95 of sixteen three-lane windows
+/// are packed where their lanes, with the batch's own work per request (as
+/// given), were measured at under 0.95 of sixteen three-lane windows
 /// (`choice::packing_pays`).
 #[test]
 fn packing_follows_the_measured_costs() {
@@ -80,18 +80,21 @@ fn packing_follows_the_measured_costs() {
     assert!(Packing::Measured.may_pack(16));
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         let costs = crate::accel::Plan::current(algorithm).costs();
-        assert!(!Packing::Measured.verify(costs, Some(Kernel::Avx512), 1, Candidates::each(3)));
+        let one = Candidates::each(3);
+        assert!(!Packing::Measured.verify(costs, Some(Kernel::Avx512), 1, one, || Some(0)));
         assert!(!Packing::Measured.generate(costs, Some(Kernel::Avx512), 1));
         if let Some(costs) = costs {
-            let packed =
-                (costs.lanes(48) + costs.lanes(1) / 2 * 16) * 20 < costs.lanes(3) * 16 * 19;
-            let decided = Packing::Measured.verify(
-                Some(costs),
-                Some(Kernel::Avx512),
-                16,
-                Candidates::each(3),
-            );
-            assert_eq!(decided, packed);
+            for work in [0, 35, costs.lanes(1) / 2] {
+                let packed = (costs.lanes(48) + work * 16) * 20 < costs.lanes(3) * 16 * 19;
+                let decided = Packing::Measured.verify(
+                    Some(costs),
+                    Some(Kernel::Avx512),
+                    16,
+                    Candidates::each(3),
+                    || Some(work),
+                );
+                assert_eq!(decided, packed, "{algorithm}, {work} ns");
+            }
         }
         // Unmeasured: by the kernel of sixteen lanes (`choice::tests`).
         let pack = |kernel| {
@@ -100,6 +103,7 @@ fn packing_follows_the_measured_costs() {
                 Some(kernel),
                 2,
                 Candidates::Varied([3, 3].into_iter()),
+                || None,
             )
         };
         assert!(pack(Kernel::Avx512));
