@@ -104,13 +104,17 @@ fn packs_windows(sixteen: Kernel) -> bool {
 
 impl Packing {
     /// Whether a batch of `lanes` HMACs (codes, or window candidates) in all may
-    /// be packed at all: only from one full group of lanes on. Below that, the
-    /// lane bookkeeping ate the kernels' saving on the development machine (two
-    /// ±1 verifications packed: 0.95× the single calls; README.md, "Kernels
-    /// chosen by measurement").
-    pub(super) fn may_pack(self, lanes: usize) -> bool {
+    /// be packed at all: from one full group of lanes on, or at any size where
+    /// `measured` costs decide (verification, whose rule counts the batch's own
+    /// work). Below a full group, a rule without that count packed where the
+    /// lane bookkeeping ate the kernels' saving (two ±1 verifications: 0.95× the
+    /// single calls on the development machine; README.md, "Kernels chosen by
+    /// measurement"); with it, small batches pack where the lanes save much
+    /// (no SHA extensions: two SHA-1 verifications on AVX2; README.md, "On CPUs
+    /// this machine is not") and not where they save little (SHA-NI).
+    pub(super) fn may_pack(self, lanes: usize, measured: bool) -> bool {
         match self {
-            Packing::Measured => lanes >= MAX_LANES,
+            Packing::Measured => measured || lanes >= MAX_LANES,
             #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
             #[cfg(test)]
@@ -148,7 +152,13 @@ impl Packing {
                     let bookkeeping = bookkeeping().unwrap_or(costs.lanes(1) / 2);
                     packing_pays(costs.lanes(total), single, bookkeeping, requests)
                 }
-                None => sixteen.is_some_and(packs_windows) && requests >= 2,
+                None => {
+                    let total = match candidates {
+                        Candidates::Each(c) => c.saturating_mul(requests),
+                        Candidates::Varied(each) => each.fold(0usize, usize::saturating_add),
+                    };
+                    sixteen.is_some_and(packs_windows) && requests >= 2 && total >= MAX_LANES
+                }
             },
             #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
@@ -269,8 +279,8 @@ mod tests {
     }
 
     /// Unmeasured plans (forced, or the table without a clock): windows pack
-    /// only on side-by-side lanes, codes on any kernel but the portable one;
-    /// never a single request.
+    /// only on side-by-side lanes and from one full group of lanes, codes on
+    /// any kernel but the portable one; never a single request.
     #[test]
     fn unmeasured_plans_pack_by_the_kernel_of_sixteen_lanes() {
         let pack = Packing::Measured;
@@ -287,11 +297,22 @@ mod tests {
                 pack.verify(
                     None,
                     Some(kernel),
+                    6,
+                    Candidates::Varied(windows(6)),
+                    no_call
+                ),
+                windows_pack,
+                "{kernel}"
+            );
+            // Fewer lanes than one group: never, without costs to weigh them.
+            assert!(
+                !pack.verify(
+                    None,
+                    Some(kernel),
                     2,
                     Candidates::Varied(windows(2)),
                     no_call
                 ),
-                windows_pack,
                 "{kernel}"
             );
             assert_eq!(pack.generate(None, Some(kernel), 2), codes_pack, "{kernel}");
@@ -307,7 +328,7 @@ mod tests {
             );
             assert!(!pack.generate(None, Some(kernel), 1), "{kernel}");
         }
-        assert!(!pack.verify(None, None, 2, Candidates::Varied(windows(2)), no_call));
+        assert!(!pack.verify(None, None, 6, Candidates::Varied(windows(6)), no_call));
         assert!(!pack.generate(None, None, 2));
     }
 }

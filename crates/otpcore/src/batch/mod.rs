@@ -14,11 +14,13 @@
 //! are HMAC-SHA-1 and share lanes with SHA-1 TOTP and HOTP ones; generation is
 //! decimal only ([`Code`]).
 //!
-//! Never slower than the single calls: a batch with fewer codes (candidates)
-//! than one group of sixteen lanes makes the single calls itself, in one pass;
-//! a larger one packs lanes, per hash function, only where the process's
-//! measured plan says sixteen lanes at a time beat the kernels the single calls
-//! would use (`choice`). A batch of one request is always the single call.
+//! Never slower than the single calls: a batch packs lanes, per hash function,
+//! only where the process's measured plan says the lane kernels beat the
+//! kernels the single calls would use by a fifth, counting the batch's own
+//! work per request (measured once, `calibrate`; `choice`); otherwise it
+//! makes the single calls itself, in one pass. Without measured costs it packs
+//! only from one full group of sixteen lanes on. A batch of one request is
+//! always the single call.
 //!
 //! Nothing is allocated: the caller provides the result slice.
 //!
@@ -86,7 +88,7 @@ fn generate_with(
     packing: Packing,
 ) -> Result<(), BatchError> {
     check_lengths(requests.len(), codes.len())?;
-    if !packing.may_pack(requests.len()) {
+    if !packing.may_pack(requests.len(), false) {
         // Fewer codes than one group of lanes: the single calls, in one pass.
         for (request, code) in requests.iter().zip(codes.iter_mut()) {
             *code = request.generate_alone();
@@ -223,8 +225,9 @@ fn verify_with(
         return Ok(());
     };
     let shape = Shape::of(first, requests);
-    if !packing.may_pack(shape.lanes) {
-        // Fewer candidates than one group of lanes: the single calls, in one pass.
+    if !packing.may_pack(shape.lanes, first.mac.plan().costs().is_some()) {
+        // Fewer candidates than one group of lanes, and no measured costs to
+        // weigh them: the single calls, in one pass.
         for (request, result) in requests.iter().zip(results.iter_mut()) {
             *result = request.verify_alone();
         }
