@@ -104,17 +104,29 @@ fn packs_windows(sixteen: Kernel) -> bool {
 
 impl Packing {
     /// Whether a batch of `lanes` HMACs (codes, or window candidates) in all may
-    /// be packed at all: from one full group of lanes on, or at any size where
-    /// `measured` costs decide (verification, whose rule counts the batch's own
-    /// work). Below a full group, a rule without that count packed where the
-    /// lane bookkeeping ate the kernels' saving (two ±1 verifications: 0.95× the
+    /// be packed at all: from one full group of lanes on; below that only
+    /// verification whose single windows do not run on SHA-NI (`window`: the
+    /// kernel of the first request's window) and whose plan was `measured`
+    /// (the rule that then decides counts the batch's own work).
+    ///
+    /// Below a full group, a rule without that count packed where the lane
+    /// bookkeeping ate the kernels' saving (two ±1 verifications: 0.95× the
     /// single calls on the development machine; README.md, "Kernels chosen by
-    /// measurement"); with it, small batches pack where the lanes save much
-    /// (no SHA extensions: two SHA-1 verifications on AVX2; README.md, "On CPUs
-    /// this machine is not") and not where they save little (SHA-NI).
-    pub(super) fn may_pack(self, lanes: usize, measured: bool) -> bool {
+    /// measurement"). With it, small batches pack where lanes side by side
+    /// replace windows that waste most of a vector kernel or run one lane at a
+    /// time (no SHA extensions: two SHA-1 ±1 verifications 1.26–1.39× faster;
+    /// SHA-512: 1.6×; README.md, "On CPUs this machine is not"). SHA-NI windows
+    /// already interleave their candidates, so a few requests never pack there
+    /// — and weighing them anyway cost two SHA-1 verifications 3–4 % (0.95×
+    /// against 0.99×), so they are not weighed.
+    pub(super) fn may_pack(
+        self,
+        lanes: usize,
+        window: Kernel,
+        measured: impl FnOnce() -> bool,
+    ) -> bool {
         match self {
-            Packing::Measured => measured || lanes >= MAX_LANES,
+            Packing::Measured => lanes >= MAX_LANES || (window != Kernel::ShaNi && measured()),
             #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
             #[cfg(test)]
@@ -149,8 +161,16 @@ impl Packing {
                             (s.saturating_add(costs.lanes(c)), t.saturating_add(c))
                         }),
                     };
-                    let bookkeeping = bookkeeping().unwrap_or(costs.lanes(1) / 2);
-                    packing_pays(costs.lanes(total), single, bookkeeping, requests)
+                    let packed = costs.lanes(total);
+                    // The lanes alone must pay before the batch's work is asked
+                    // for (small batches on SHA-NI stop here, cheaply).
+                    packing_pays(packed, single, 0, requests)
+                        && packing_pays(
+                            packed,
+                            single,
+                            bookkeeping().unwrap_or(costs.lanes(1) / 2),
+                            requests,
+                        )
                 }
                 None => {
                     let total = match candidates {

@@ -48,6 +48,7 @@ mod request;
 
 use crate::accel::{Plan, MAX_LANES};
 use crate::format::Format;
+use crate::kernels::Kernel;
 use crate::scan::Scan;
 use crate::{Algorithm, Code, Match, TimeError, VerifyError};
 use choice::{Candidates, Packing};
@@ -88,7 +89,7 @@ fn generate_with(
     packing: Packing,
 ) -> Result<(), BatchError> {
     check_lengths(requests.len(), codes.len())?;
-    if !packing.may_pack(requests.len(), false) {
+    if !packing.may_pack(requests.len(), Kernel::ShaNi, || false) {
         // Fewer codes than one group of lanes: the single calls, in one pass.
         for (request, code) in requests.iter().zip(codes.iter_mut()) {
             *code = request.generate_alone();
@@ -225,9 +226,11 @@ fn verify_with(
         return Ok(());
     };
     let shape = Shape::of(first, requests);
-    if !packing.may_pack(shape.lanes, first.mac.plan().costs().is_some()) {
-        // Fewer candidates than one group of lanes, and no measured costs to
-        // weigh them: the single calls, in one pass.
+    let plan = first.mac.plan();
+    let window = plan.backend(first.candidates()).kernel();
+    if !packing.may_pack(shape.lanes, window, || plan.costs().is_some()) {
+        // Fewer candidates than one group of lanes, and nothing to gain or no
+        // measured costs to weigh them: the single calls, in one pass.
         for (request, result) in requests.iter().zip(results.iter_mut()) {
             *result = request.verify_alone();
         }
@@ -237,7 +240,6 @@ fn verify_with(
         // One hash function (the usual batch): decide once, and if the answer
         // is single calls, make them in one pass. Windows of one size (the
         // usual batch again) need no second pass over the requests.
-        let plan = first.mac.plan();
         let (costs, sixteen, n) = (plan.costs(), Some(plan.sixteen()), requests.len());
         let bookkeeping = || bookkeeping(first.algorithm, plan);
         let pack = match shape.candidates {

@@ -70,15 +70,19 @@ fn packed_and_single_passes_agree_with_single_calls() {
     }
 }
 
-/// Fewer than sixteen lanes are packed only by measured costs; one request never; sixteen ±1 windows
+/// Fewer than sixteen lanes are packed only by measured costs and not where
+/// single windows run on SHA-NI; one request never; sixteen ±1 windows
 /// are packed where their lanes, with the batch's own work per request (as
 /// given), were measured at under 0.8 of sixteen three-lane windows
 /// (`choice::packing_pays`).
 #[test]
 fn packing_follows_the_measured_costs() {
-    assert!(!Packing::Measured.may_pack(15, false));
-    assert!(Packing::Measured.may_pack(16, false));
-    assert!(Packing::Measured.may_pack(6, true));
+    let measured = || true;
+    assert!(!Packing::Measured.may_pack(15, Kernel::Avx512, || false));
+    assert!(Packing::Measured.may_pack(16, Kernel::ShaNi, || false));
+    assert!(Packing::Measured.may_pack(6, Kernel::Avx512, measured));
+    assert!(Packing::Measured.may_pack(6, Kernel::Portable, measured));
+    assert!(!Packing::Measured.may_pack(6, Kernel::ShaNi, measured));
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         let costs = crate::accel::Plan::current(algorithm).costs();
         let one = Candidates::each(3);
