@@ -13,12 +13,12 @@
 //! and every trial follows another backend's code. So each trial first runs
 //! its group once untimed (its code, branch history and data back in the
 //! caches), and the time of reading the clock ([`clock_overhead`]) is taken
-//! off. Without them, in sixteen fresh processes on Zen 4 (README.md, "Kernels
-//! chosen by measurement"), SHA-256's three SHA-NI lanes were timed at 185–205
-//! ns against 112 ns warm, its sixteen AVX-512 lanes at 636–671 against 576:
-//! short groups read far more expensive than they are, and ten of the sixteen
-//! plans packed SHA-256 verifications that run slower packed. With them, the
-//! sixteen processes' plans read 110–115 and 580–586 ns.
+//! off. Without them, in sixteen fresh processes on Zen 4 (README.md, "A plan
+//! timed cold"), SHA-256's three SHA-NI lanes were timed at 185–205 ns in
+//! fourteen against 111–113 ns warm, its sixteen AVX-512 lanes at 636–671
+//! against 575–585: short groups read far more expensive than they are, and
+//! nine of the sixteen plans packed SHA-256 verifications that run slower
+//! packed. With them, twelve fresh processes' plans read 110–115 and 580–586 ns.
 //!
 //! The total cost is bounded by the workload: `ROUNDS × (REPS + 1) × Σ lanes`
 //! HMACs per backend (2,448 for sixteen lane counts), a few milliseconds for
