@@ -324,28 +324,19 @@ mod tests {
                 windows_pack,
                 "{kernel}"
             );
+            let small = |n: usize| {
+                pack.verify(
+                    None,
+                    Some(kernel),
+                    n,
+                    Candidates::Varied(windows(n)),
+                    no_call,
+                )
+            };
             // Fewer lanes than one group: never, without costs to weigh them.
-            assert!(
-                !pack.verify(
-                    None,
-                    Some(kernel),
-                    2,
-                    Candidates::Varied(windows(2)),
-                    no_call
-                ),
-                "{kernel}"
-            );
+            assert!(!small(2), "{kernel}");
             assert_eq!(pack.generate(None, Some(kernel), 2), codes_pack, "{kernel}");
-            assert!(
-                !pack.verify(
-                    None,
-                    Some(kernel),
-                    1,
-                    Candidates::Varied(windows(1)),
-                    no_call
-                ),
-                "{kernel}"
-            );
+            assert!(!small(1), "{kernel}");
             assert!(!pack.generate(None, Some(kernel), 1), "{kernel}");
         }
         assert!(!pack.verify(None, None, 6, Candidates::Varied(windows(6)), no_call));
