@@ -46,6 +46,19 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
+    /// Every hash function, in the order of [`Algorithm::index`].
+    pub(crate) const ALL: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+
+    /// Its place in [`Algorithm::ALL`]: the index of the per-hash-function
+    /// tables (the plans, the batch's measured work).
+    pub(crate) const fn index(self) -> usize {
+        match self {
+            Algorithm::Sha1 => 0,
+            Algorithm::Sha256 => 1,
+            Algorithm::Sha512 => 2,
+        }
+    }
+
     /// Hash output length in bytes (20, 32, 64); also the recommended secret length.
     #[must_use]
     pub const fn output_len(self) -> usize {

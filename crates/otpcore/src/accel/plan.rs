@@ -28,7 +28,7 @@ use super::kernel::{Kernel, KernelUnavailable};
 use super::pads::MAX_LANES;
 use crate::Algorithm;
 
-/// Per hash function (index [`slot`]): lane count `n` (1..=16) takes the kernel
+/// Per hash function (index [`Algorithm::index`]): lane count `n` (1..=16) takes the kernel
 /// `Kernel::ALL[nibble - 1]`, from nibble `n - 1`; 0 while unplanned.
 static KERNELS: [AtomicU64; 3] = [const { AtomicU64::new(0) }; 3];
 /// Per hash function: the measured time of lane count `n` in nanoseconds, 16 bits
@@ -49,14 +49,6 @@ pub enum Origin {
     Forced,
 }
 
-fn slot(algorithm: Algorithm) -> usize {
-    match algorithm {
-        Algorithm::Sha1 => 0,
-        Algorithm::Sha256 => 1,
-        Algorithm::Sha512 => 2,
-    }
-}
-
 /// One hash function's backend for each lane count, and what each was measured
 /// to cost: what a key keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +63,7 @@ impl Plan {
     pub(crate) fn current(algorithm: Algorithm) -> Plan {
         let word = planned(algorithm);
         Plan {
-            costs: costs(slot(algorithm)),
+            costs: costs(algorithm.index()),
             ..Plan::decode(word)
         }
     }
@@ -173,7 +165,7 @@ fn costs(slot: usize) -> [u16; MAX_LANES] {
 /// threads that both find none both plan; the first to store wins and the
 /// other adopts its plan, so every key of a process sees the same one.
 fn planned(algorithm: Algorithm) -> u64 {
-    let slot = slot(algorithm);
+    let slot = algorithm.index();
     let Some(kernels) = KERNELS.get(slot) else {
         return 0;
     };
@@ -324,7 +316,7 @@ pub fn replan() {
 }
 
 fn store(algorithm: Algorithm, plan: Plan, costs: [u16; MAX_LANES], origin: Origin) {
-    let slot = slot(algorithm);
+    let slot = algorithm.index();
     if let Some(kernels) = KERNELS.get(slot) {
         kernels.store(plan.encode(), Ordering::Release);
     }
@@ -336,7 +328,7 @@ fn store(algorithm: Algorithm, plan: Plan, costs: [u16; MAX_LANES], origin: Orig
 #[must_use]
 pub fn plan(algorithm: Algorithm) -> KernelPlan {
     let current = Plan::current(algorithm);
-    let slot = slot(algorithm);
+    let slot = algorithm.index();
     let origin = match ORIGINS.get(slot).map(|o| o.load(Ordering::Relaxed)) {
         Some(1) => Origin::Measured,
         Some(2) => Origin::Forced,

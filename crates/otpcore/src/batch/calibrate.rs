@@ -1,7 +1,7 @@
 //! What packing costs besides the kernels: the batch's own work per packed
-//! verification (its scan slot, its lanes, folding its candidates), measured
-//! once per process and hash function on a public workload (with `std`,
-//! outside Miri).
+//! request (a verification's scan slot, lanes and fold; a code's lane and
+//! reduction), measured once per process, job and hash function on a public
+//! workload (with `std`, outside Miri).
 //!
 //! The plan measures the kernels; a packed pass also does this work, and
 //! `choice` must know it to tell whether packing pays. Modelled as half the
@@ -12,14 +12,19 @@
 //! verifications ran as single calls at 740 ns each where packed on AVX2 it
 //! ran at 586 (README.md, "On CPUs this machine is not").
 //!
-//! The measurement: sixteen made-up keys on the batch's plan, sixteen ±1
-//! requests with a made-up code; one packed pass over their 48 candidates
-//! against the same 48 HMACs computed by the lane kernels alone, and the
-//! sixteen single calls against their windows' kernels alone. What packing
-//! adds per request is the first difference less the second (the parse, fold
-//! and result, which a single call does too), per request, each time the
-//! fastest of [`ROUNDS`] interleaved rounds, each run once untimed first (as
-//! `accel::timing` times the kernels).
+//! The measurement, on made-up keys on the batch's plan: one packed pass
+//! against the same HMACs computed by the lane kernels alone, and the same
+//! requests as single calls against their own kernels alone (a window's, or
+//! one lane's). What packing adds per request is the first difference less the
+//! second (the parse, fold, reduction and result, which a single call does
+//! too), each time the fastest of [`ROUNDS`] interleaved rounds, each run once
+//! untimed first (as `accel::timing` times the kernels).
+//!
+//! - Verification: sixteen ±1 requests with a made-up code, 48 candidates in
+//!   three groups of sixteen lanes.
+//! - Generation: [`CODES`] codes, one small group: the pass's fixed work (the
+//!   decision, the lane buffer) is then counted in each code's share, as it
+//!   weighs in the small batches whose decision is close.
 //!
 //! # Security
 //! Nothing here is secret: made-up keys, a made-up code, counters of a fixed
@@ -28,62 +33,83 @@
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use super::request::VerifyRequest;
+use super::request::{GenerateRequest, VerifyRequest};
 use crate::accel::{Plan, MAX_LANES};
 use crate::format::Format;
 use crate::mac::KeyedMac;
-use crate::{Algorithm, Digits, Match, VerifyError, Window};
+use crate::{Algorithm, Code, Digits, Match, TimeError, VerifyError, Window};
 
-/// Rounds of the two timings; the fastest of each counts.
+/// Rounds of the timings; the fastest of each counts.
 const ROUNDS: usize = 12;
-/// Requests in the calibration batch, ±1 each: three groups of sixteen lanes.
+/// Verification requests, ±1 each: three groups of sixteen lanes.
 const REQUESTS: usize = MAX_LANES;
 const GROUPS: usize = 3;
+/// Codes in the generation pass.
+const CODES: usize = 4;
 /// A step well inside `u64`, so every window is whole.
 const STEP: u64 = 1_000_000;
 
-/// Per hash function, the measured nanoseconds per packed request plus one
-/// (0 while unmeasured).
-static PER_REQUEST: [AtomicU64; 3] = [const { AtomicU64::new(0) }; 3];
-
-fn slot(algorithm: Algorithm) -> usize {
-    match algorithm {
-        Algorithm::Sha1 => 0,
-        Algorithm::Sha256 => 1,
-        Algorithm::Sha512 => 2,
-    }
-}
+/// Per hash function, the measured nanoseconds per packed verification, or per
+/// packed code, plus one (0 while unmeasured).
+static PER_VERIFICATION: [AtomicU64; 3] = [const { AtomicU64::new(0) }; 3];
+static PER_CODE: [AtomicU64; 3] = [const { AtomicU64::new(0) }; 3];
 
 /// A packed verification pass: `verify_batch`'s, always packing.
-pub(super) type PackedPass<'p> =
+pub(super) type VerifyPass<'p> =
     &'p dyn Fn(&[VerifyRequest<'_>], &mut [Result<Match, VerifyError>]);
+/// A packed generation pass: `generate_batch`'s, always packing.
+pub(super) type GeneratePass<'p> =
+    &'p dyn Fn(&[GenerateRequest<'_>], &mut [Result<Code, TimeError>]);
 
 /// The batch's own work per packed ±1 verification of `algorithm`, in
 /// nanoseconds, measured on `plan` with `packed` the first time it is asked
 /// (later plans reuse it: it is the batch's work, not the kernels'); `None` if
 /// it cannot be measured.
-pub(super) fn per_request(
+pub(super) fn per_verification(
     algorithm: Algorithm,
     plan: &Plan,
-    packed: PackedPass<'_>,
+    packed: VerifyPass<'_>,
 ) -> Option<u64> {
-    let stored = PER_REQUEST.get(slot(algorithm))?;
+    remembered(&PER_VERIFICATION, algorithm, || {
+        measure_verification(algorithm, plan, packed)
+    })
+}
+
+/// As [`per_verification`], per packed code of a generation pass.
+pub(super) fn per_code(algorithm: Algorithm, plan: &Plan, packed: GeneratePass<'_>) -> Option<u64> {
+    remembered(&PER_CODE, algorithm, || {
+        measure_generation(algorithm, plan, packed)
+    })
+}
+
+/// `algorithm`'s entry of `table`, measured by `measure` if it was not yet.
+fn remembered(
+    table: &[AtomicU64; 3],
+    algorithm: Algorithm,
+    measure: impl FnOnce() -> Option<u64>,
+) -> Option<u64> {
+    let stored = table.get(algorithm.index())?;
     let known = stored.load(Ordering::Relaxed);
     if known != 0 {
         return Some(known.saturating_sub(1));
     }
-    let measured = measure(algorithm, plan, packed)?;
+    let measured = measure()?;
     // Two threads may both measure; either answer will do.
     stored.store(measured.saturating_add(1), Ordering::Relaxed);
     Some(measured)
 }
 
-fn measure(algorithm: Algorithm, plan: &Plan, packed_pass: PackedPass<'_>) -> Option<u64> {
-    // On the stack, like everything a batch does: no allocation.
-    let keys: [KeyedMac; REQUESTS] = core::array::from_fn(|i| {
+/// `N` made-up keys of `algorithm` on `plan`, on the stack like everything a
+/// batch does: no allocation.
+fn keys<const N: usize>(algorithm: Algorithm, plan: &Plan) -> [KeyedMac; N] {
+    core::array::from_fn(|i| {
         let byte = u8::try_from(i).unwrap_or(0).wrapping_add(1);
         KeyedMac::made_up(&[byte; 32], algorithm, *plan)
-    });
+    })
+}
+
+fn measure_verification(algorithm: Algorithm, plan: &Plan, packed: VerifyPass<'_>) -> Option<u64> {
+    let keys: [KeyedMac; REQUESTS] = keys(algorithm, plan);
     let format = Format::decimal(Digits::SIX);
     let requests = keys
         .each_ref()
@@ -102,50 +128,86 @@ fn measure(algorithm: Algorithm, plan: &Plan, packed_pass: PackedPass<'_>) -> Op
         (macs, counters)
     });
     let mut out = [0u32; MAX_LANES];
+    added_work(
+        REQUESTS,
+        [
+            &mut || {
+                packed(&requests, &mut results);
+                core::hint::black_box(&results);
+            },
+            &mut || {
+                for (macs, counters) in &groups {
+                    KeyedMac::truncated_lanes(macs, counters, &mut out);
+                }
+                core::hint::black_box(&out);
+            },
+            &mut || {
+                for request in &requests {
+                    core::hint::black_box(request.verify_alone()).ok();
+                }
+            },
+            &mut || {
+                for mac in &keys {
+                    core::hint::black_box(mac.truncated_window::<3>(STEP.saturating_sub(1)));
+                }
+            },
+        ],
+    )
+}
 
-    let mut pass = || {
-        packed_pass(&requests, &mut results);
-        core::hint::black_box(&results);
-    };
-    let mut kernels = || {
-        for (macs, counters) in &groups {
-            KeyedMac::truncated_lanes(macs, counters, &mut out);
-        }
-        core::hint::black_box(&out);
-    };
-    // The single calls' own work, which packing saves: the same requests one
-    // by one, against their windows' kernels alone.
-    let mut singles = || {
-        for request in &requests {
-            core::hint::black_box(request.verify_alone()).ok();
-        }
-    };
-    let mut windows = || {
-        for mac in &keys {
-            core::hint::black_box(mac.truncated_window::<3>(STEP.saturating_sub(1)));
-        }
-    };
+fn measure_generation(algorithm: Algorithm, plan: &Plan, packed: GeneratePass<'_>) -> Option<u64> {
+    let keys: [KeyedMac; CODES] = keys(algorithm, plan);
+    let requests = keys
+        .each_ref()
+        .map(|mac| GenerateRequest::made_up(mac, Digits::SIX, STEP));
+    let mut codes = [Err(TimeError::BeforeT0); CODES];
+    let macs = keys.each_ref();
+    let counters = [STEP; CODES];
+    let mut out = [0u32; CODES];
+    added_work(
+        CODES,
+        [
+            &mut || {
+                packed(&requests, &mut codes);
+                core::hint::black_box(&codes);
+            },
+            &mut || {
+                KeyedMac::truncated_lanes(&macs, &counters, &mut out);
+                core::hint::black_box(&out);
+            },
+            &mut || {
+                for request in &requests {
+                    core::hint::black_box(request.generate_alone()).ok();
+                }
+            },
+            &mut || {
+                for mac in &keys {
+                    core::hint::black_box(mac.truncated(STEP));
+                }
+            },
+        ],
+    )
+}
+
+/// Per request, what `packed` adds to `lanes` (the same HMACs by the lane
+/// kernels alone) beyond what `singles` adds to `alone` (their kernels alone):
+/// `[packed, lanes, singles, alone]`, each the fastest of [`ROUNDS`] rounds.
+fn added_work(requests: usize, mut passes: [&mut dyn FnMut(); 4]) -> Option<u64> {
     let mut fastest = [u64::MAX; 4];
     for _ in 0..ROUNDS {
-        let times = [
-            warm_time(&mut pass),
-            warm_time(&mut kernels),
-            warm_time(&mut singles),
-            warm_time(&mut windows),
-        ];
-        for (f, t) in fastest.iter_mut().zip(times) {
-            *f = (*f).min(t);
+        for (f, pass) in fastest.iter_mut().zip(passes.iter_mut()) {
+            *f = (*f).min(warm_time(pass));
         }
     }
-    let [packed, alone, singles, windows] = fastest;
+    let [packed, lanes, singles, alone] = fastest;
     let extra = packed
-        .saturating_sub(alone)
-        .saturating_sub(singles.saturating_sub(windows));
-    extra.checked_div(u64::try_from(REQUESTS).ok()?)
+        .saturating_sub(lanes)
+        .saturating_sub(singles.saturating_sub(alone));
+    extra.checked_div(u64::try_from(requests).ok()?)
 }
 
 /// Nanoseconds of one run of `f`, after one untimed run.
-fn warm_time(f: &mut impl FnMut()) -> u64 {
+fn warm_time(f: &mut dyn FnMut()) -> u64 {
     f();
     let start = Instant::now();
     f();
@@ -154,25 +216,105 @@ fn warm_time(f: &mut impl FnMut()) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{measure, per_request, VerifyRequest};
+    use core::sync::atomic::AtomicU64;
+    use std::time::{Duration, Instant};
+
+    use super::{measure_generation, measure_verification, per_code, per_verification};
+    use super::{remembered, GenerateRequest, VerifyRequest, CODES, REQUESTS};
     use crate::accel::Plan;
     use crate::batch::choice::Packing;
+    use crate::batch::generate::generate_with;
     use crate::batch::verify_with;
-    use crate::{Algorithm, Match, VerifyError};
+    use crate::{Algorithm, Code, Match, TimeError, VerifyError};
 
-    /// The real packed pass measures, on every hash function; the answer is
+    /// The real packed passes measure, on every hash function; the answer is
     /// kept (whoever asked first, another test may have).
     #[test]
-    fn measures_the_packed_pass_once_per_hash_function() {
-        let pass = |requests: &[VerifyRequest<'_>], results: &mut [Result<Match, VerifyError>]| {
+    fn measures_the_packed_passes_once_per_hash_function() {
+        let verify = |requests: &[VerifyRequest<'_>],
+                      results: &mut [Result<Match, VerifyError>]| {
             verify_with(requests, results, Packing::Always).ok();
         };
-        for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+        let generate = |requests: &[GenerateRequest<'_>], codes: &mut [Result<Code, TimeError>]| {
+            generate_with(requests, codes, Packing::Always).ok();
+        };
+        for algorithm in Algorithm::ALL {
             let plan = Plan::current(algorithm);
-            assert!(measure(algorithm, &plan, &pass).is_some(), "{algorithm}");
-            let first = per_request(algorithm, &plan, &pass);
+            assert!(
+                measure_verification(algorithm, &plan, &verify).is_some(),
+                "{algorithm}"
+            );
+            assert!(
+                measure_generation(algorithm, &plan, &generate).is_some(),
+                "{algorithm}"
+            );
+            let first = per_verification(algorithm, &plan, &verify);
             assert!(first.is_some(), "{algorithm}");
-            assert_eq!(per_request(algorithm, &plan, &pass), first, "{algorithm}");
+            assert_eq!(per_verification(algorithm, &plan, &verify), first);
+            let first = per_code(algorithm, &plan, &generate);
+            assert!(first.is_some(), "{algorithm}");
+            assert_eq!(per_code(algorithm, &plan, &generate), first);
         }
+    }
+
+    /// Busy for `time` (a sleep would give the core away).
+    fn spin(time: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < time {
+            core::hint::spin_loop();
+        }
+    }
+
+    /// What a pass adds is what is measured: a packed pass made 40 µs slower
+    /// than the real one carries 40 µs more work, shared by its requests, and
+    /// the single calls' own work is not counted twice.
+    #[test]
+    fn counts_what_the_packed_pass_adds() {
+        const ADDED: u64 = 40_000;
+        let slow_verify = |requests: &[VerifyRequest<'_>],
+                           results: &mut [Result<Match, VerifyError>]| {
+            verify_with(requests, results, Packing::Always).ok();
+            spin(Duration::from_nanos(ADDED));
+        };
+        let slow_generate = |requests: &[GenerateRequest<'_>],
+                             codes: &mut [Result<Code, TimeError>]| {
+            generate_with(requests, codes, Packing::Always).ok();
+            spin(Duration::from_nanos(ADDED));
+        };
+        let plan = Plan::current(Algorithm::Sha1);
+        for (measured, requests) in [
+            (
+                measure_verification(Algorithm::Sha1, &plan, &slow_verify),
+                REQUESTS,
+            ),
+            (
+                measure_generation(Algorithm::Sha1, &plan, &slow_generate),
+                CODES,
+            ),
+        ] {
+            let share = ADDED / requests as u64;
+            let measured = measured.unwrap();
+            // The real pass's own work on top: a few tens of ns a request
+            // optimised, more unoptimised; a tenth below for the single calls'
+            // timing noise.
+            assert!(
+                (share * 9 / 10..share + 5_000).contains(&measured),
+                "{measured} ns against {share}"
+            );
+        }
+    }
+
+    /// A measurement is made once per table entry and then kept.
+    #[test]
+    fn remembers_each_hash_function_once() {
+        let table = [const { AtomicU64::new(0) }; 3];
+        assert_eq!(remembered(&table, Algorithm::Sha256, || Some(0)), Some(0));
+        let again = || -> Option<u64> { panic!("measured twice") };
+        assert_eq!(remembered(&table, Algorithm::Sha256, again), Some(0));
+        // Another hash function is its own entry; a failed measurement keeps
+        // nothing.
+        assert_eq!(remembered(&table, Algorithm::Sha1, || None), None);
+        assert_eq!(remembered(&table, Algorithm::Sha1, || Some(17)), Some(17));
+        assert_eq!(remembered(&table, Algorithm::Sha1, again), Some(17));
     }
 }

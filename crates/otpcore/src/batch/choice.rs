@@ -1,17 +1,21 @@
 //! Packed lanes or single calls: which way a batch pass computes its HMACs.
 //!
-//! Packing the codes of many requests into groups of sixteen lanes pays where
-//! the plan's kernel for sixteen lanes costs less per lane than the kernels
-//! single calls would use (for one request's window, or one code), and by more
-//! than the batch's own bookkeeping. The plan's measured costs
-//! ([`Costs`], from the plan of the pass's first key, whose plan the packed
-//! groups run on) answer that per pass. A plan that was not measured (forced, or
-//! the table without a clock) decides by the kernel its sixteen lanes run on,
-//! from two requests on: codes pack on any kernel but the portable one (one
-//! lane at a time either way: packing would only add bookkeeping); windows pack
-//! only where lanes run side by side in vector registers (AVX2, AVX-512), not
-//! on SHA-NI, which interleaves up to four codes and gets little from more
-//! than a ±1 window's three (see [`packs_windows`]).
+//! Packing the HMACs of several requests into groups of up to sixteen lanes
+//! pays where the plan's kernel for that many lanes costs less than the
+//! kernels single calls would use (one request's window, or one lane per
+//! code) by a fifth, counting the batch's own work per request (measured once
+//! per process, `calibrate`). The plan's measured costs ([`Costs`], from the
+//! plan of the pass's first key, whose plan the packed groups run on) answer
+//! that per pass, for any number of requests from two on — except
+//! verification batches too small to fill a group whose single windows run on
+//! SHA-NI, which are not weighed (see [`Packing::may_pack_windows`]). A plan
+//! that was not measured (forced, or the table without a clock) packs only
+//! from one full group of lanes on, deciding by the kernel its sixteen lanes
+//! run on: codes pack on any kernel but the portable one (one lane at a time
+//! either way: packing would only add bookkeeping); windows pack only where
+//! lanes run side by side in vector registers (AVX2, AVX-512), not on SHA-NI,
+//! which interleaves up to four codes and gets little from more than a ±1
+//! window's three (see [`packs_windows`]).
 //!
 //! # Security
 //! The choice depends on the number of requests, their hash function and their
@@ -50,19 +54,11 @@ pub(super) enum Packing {
     Never,
 }
 
-/// Packing codes (generation) must save more than a third of the single
-/// calls' kernel time: the batch's bookkeeping is not in the plan's costs.
-/// Where it pays it is modelled well under two thirds (sixteen SHA-1 codes:
-/// 340 against 16 × 70 ns on the development machine, Zen 4).
-fn saves_enough(packed: u64, single: u64) -> bool {
-    packed.saturating_mul(3) < single.saturating_mul(2)
-}
-
-/// Whether packing `requests` verifications pays: `packed` is the plan's
-/// kernel cost of all their candidates in groups of sixteen lanes, `single` of
-/// their windows one by one, `bookkeeping` the batch's own work per packed
-/// request (`calibrate`, measured; else modelled as half the plan's one-lane
-/// cost, `one`). Packing must then save a fifth.
+/// Whether packing `requests` requests pays: `packed` is the plan's kernel
+/// cost of all their HMACs in groups of sixteen lanes, `single` of the single
+/// calls' kernels (each window's, or one lane per code), `bookkeeping` the
+/// batch's own work per packed request (`calibrate`, measured; else modelled
+/// as half the plan's one-lane cost). Packing must then save a fifth.
 ///
 /// Why a fifth: the costs are measured once, and on the development machine
 /// (Zen 4, a 2-vCPU VM) the SHA-NI kernels run 25–30 % slower for seconds at a
@@ -84,6 +80,25 @@ fn packing_pays(packed: u64, single: u64, bookkeeping: u64, requests: usize) -> 
     packed.saturating_add(bookkeeping).saturating_mul(5) < single.saturating_mul(4)
 }
 
+/// [`packing_pays`] on `costs`, with the batch's work asked for only once the
+/// lanes alone pay (small batches whose single calls already run several
+/// lanes at once stop there, cheaply).
+fn weighed(
+    costs: Costs,
+    packed: u64,
+    single: u64,
+    requests: usize,
+    bookkeeping: impl FnOnce() -> Option<u64>,
+) -> bool {
+    packing_pays(packed, single, 0, requests)
+        && packing_pays(
+            packed,
+            single,
+            bookkeeping().unwrap_or(costs.lanes(1) / 2),
+            requests,
+        )
+}
+
 /// Whether an unmeasured plan packs codes (generation) on `sixteen`, the
 /// kernel of its sixteen lanes: one code per single call, so any kernel that
 /// computes several at once gains (SHA-NI forced, sixteen codes: 1.66–1.78×
@@ -103,11 +118,11 @@ fn packs_windows(sixteen: Kernel) -> bool {
 }
 
 impl Packing {
-    /// Whether a batch of `lanes` HMACs (codes, or window candidates) in all may
-    /// be packed at all: from one full group of lanes on; below that only
-    /// verification whose single windows do not run on SHA-NI (`window`: the
-    /// kernel of the first request's window) and whose plan was `measured`
-    /// (the rule that then decides counts the batch's own work).
+    /// Whether a verification batch whose windows have `lanes` candidates in
+    /// all may be packed at all: from one full group of lanes on; below that
+    /// only where the single windows do not run on SHA-NI (`window`: the kernel
+    /// of the first request's window) and the plan was `measured` (the rule
+    /// that then decides counts the batch's own work).
     ///
     /// Below a full group, a rule without that count packed where the lane
     /// bookkeeping ate the kernels' saving (two ±1 verifications: 0.95× the
@@ -119,7 +134,7 @@ impl Packing {
     /// already interleave their candidates, so a few requests never pack there
     /// — and weighing them anyway cost two SHA-1 verifications 3–4 % (0.95×
     /// against 0.99×), so they are not weighed.
-    pub(super) fn may_pack(
+    pub(super) fn may_pack_windows(
         self,
         lanes: usize,
         window: Kernel,
@@ -127,6 +142,21 @@ impl Packing {
     ) -> bool {
         match self {
             Packing::Measured => lanes >= MAX_LANES || (window != Kernel::ShaNi && measured()),
+            #[cfg(any(test, all(feature = "std", not(miri))))]
+            Packing::Always => true,
+            #[cfg(test)]
+            Packing::Never => false,
+        }
+    }
+
+    /// Whether a generation batch of `codes` codes may be packed at all: from
+    /// one full group of lanes on, or from two codes where the plan was
+    /// `measured`. A single call computes one lane, so several codes gain on
+    /// any kernel that computes lanes together — SHA-NI's interleaved streams
+    /// too — once the batch's measured work is counted (`calibrate`).
+    pub(super) fn may_pack_codes(self, codes: usize, measured: impl FnOnce() -> bool) -> bool {
+        match self {
+            Packing::Measured => codes >= MAX_LANES || (codes >= 2 && measured()),
             #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
             #[cfg(test)]
@@ -161,16 +191,7 @@ impl Packing {
                             (s.saturating_add(costs.lanes(c)), t.saturating_add(c))
                         }),
                     };
-                    let packed = costs.lanes(total);
-                    // The lanes alone must pay before the batch's work is asked
-                    // for (small batches on SHA-NI stop here, cheaply).
-                    packing_pays(packed, single, 0, requests)
-                        && packing_pays(
-                            packed,
-                            single,
-                            bookkeeping().unwrap_or(costs.lanes(1) / 2),
-                            requests,
-                        )
+                    weighed(costs, costs.lanes(total), single, requests, bookkeeping)
                 }
                 None => {
                     let total = match candidates {
@@ -187,22 +208,24 @@ impl Packing {
         }
     }
 
-    /// Whether to pack a generation pass of `requests` codes (`costs` and
-    /// `sixteen` as for [`Packing::verify`]).
+    /// Whether to pack a generation pass of `requests` codes (`costs`,
+    /// `sixteen` and `bookkeeping` as for [`Packing::verify`], the work per
+    /// packed code): the single calls compute one lane each.
     pub(super) fn generate(
         self,
         costs: Option<Costs>,
         sixteen: Option<Kernel>,
         requests: usize,
+        bookkeeping: impl FnOnce() -> Option<u64>,
     ) -> bool {
         match self {
             Packing::Measured => match costs {
-                Some(costs) => saves_enough(
-                    costs.lanes(requests),
-                    costs
+                Some(costs) => {
+                    let single = costs
                         .lanes(1)
-                        .saturating_mul(u64::try_from(requests).unwrap_or(u64::MAX)),
-                ),
+                        .saturating_mul(u64::try_from(requests).unwrap_or(u64::MAX));
+                    weighed(costs, costs.lanes(requests), single, requests, bookkeeping)
+                }
                 None => sixteen.is_some_and(packs_codes) && requests >= 2,
             },
             #[cfg(any(test, all(feature = "std", not(miri))))]
@@ -215,15 +238,34 @@ impl Packing {
 
 #[cfg(test)]
 mod tests {
-    use super::{saves_enough, Candidates, Kernel, Packing};
+    use super::{Candidates, Kernel, Packing};
     use crate::accel::Costs;
 
-    /// Sixteen codes, one lane each, on the development machine's plans.
+    /// `n` codes, one lane each for the single calls, on the development
+    /// machine's SHA-1 plan (Zen 4, warm trials) with `work` ns of the batch's
+    /// own work per packed code.
     #[test]
-    fn packing_codes_must_save_a_third() {
-        assert!(saves_enough(631, 16 * 90));
-        assert!(saves_enough(340, 16 * 70));
-        assert!(!saves_enough(2 * 90, 3 * 90));
+    fn packing_codes_must_save_a_fifth_with_their_work() {
+        let sha1 = Costs::from_for_test([
+            60, 80, 100, 115, 175, 185, 205, 220, 280, 290, 295, 300, 300, 300, 300, 305,
+        ]);
+        let generate =
+            |n: usize, work: u64| Packing::Measured.generate(Some(sha1), None, n, || Some(work));
+        // Two codes on two SHA-NI streams (80 ns against 120) save a third of
+        // the kernels, not enough once each carries 15 ns of work.
+        assert!(!generate(2, 15));
+        assert!(generate(4, 15));
+        assert!(generate(16, 15));
+        assert!(generate(10_000, 15));
+        // Work as costly as a lane refuses, at every size.
+        for n in [2, 4, 16, 10_000] {
+            assert!(!generate(n, 60), "{n}");
+        }
+        // The lanes alone must pay before the work is asked for.
+        let refused = Packing::Measured.generate(Some(sha1), None, 1, || -> Option<u64> {
+            panic!("work asked for one code")
+        });
+        assert!(!refused);
     }
 
     /// The plans measured on the development machine (Zen 4, warm trials;
@@ -335,11 +377,15 @@ mod tests {
             };
             // Fewer lanes than one group: never, without costs to weigh them.
             assert!(!small(2), "{kernel}");
-            assert_eq!(pack.generate(None, Some(kernel), 2), codes_pack, "{kernel}");
+            assert_eq!(
+                pack.generate(None, Some(kernel), 2, no_call),
+                codes_pack,
+                "{kernel}"
+            );
             assert!(!small(1), "{kernel}");
-            assert!(!pack.generate(None, Some(kernel), 1), "{kernel}");
+            assert!(!pack.generate(None, Some(kernel), 1, no_call), "{kernel}");
         }
         assert!(!pack.verify(None, None, 6, Candidates::Varied(windows(6)), no_call));
-        assert!(!pack.generate(None, None, 2));
+        assert!(!pack.generate(None, None, 2, no_call));
     }
 }

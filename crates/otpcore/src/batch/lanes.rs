@@ -6,26 +6,22 @@ use crate::accel::MAX_LANES;
 use crate::mac::KeyedMac;
 use crate::Algorithm;
 
-const ALGORITHMS: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
-
-/// The hash functions that occur in a batch, in [`ALGORITHMS`] order: one pass
-/// per hash function keeps every group of lanes uniform, and absent ones cost
-/// nothing.
-pub(super) fn present(macs: impl Iterator<Item = Algorithm>) -> impl Iterator<Item = Algorithm> {
-    let mut seen = [false; 3];
+/// The hash functions that occur in a batch and how many requests have each,
+/// in [`Algorithm::ALL`] order, counted in one pass: one pass of lanes per hash
+/// function keeps every group uniform, and absent ones cost nothing.
+pub(super) fn present(
+    macs: impl Iterator<Item = Algorithm>,
+) -> impl Iterator<Item = (Algorithm, usize)> {
+    let mut counts = [0usize; 3];
     for algorithm in macs {
-        if let Some((_, flag)) = ALGORITHMS
-            .iter()
-            .zip(seen.iter_mut())
-            .find(|(a, _)| **a == algorithm)
-        {
-            *flag = true;
+        if let Some(count) = counts.get_mut(algorithm.index()) {
+            *count = count.saturating_add(1);
         }
     }
-    ALGORITHMS
+    Algorithm::ALL
         .into_iter()
-        .zip(seen)
-        .filter_map(|(algorithm, seen)| seen.then_some(algorithm))
+        .zip(counts)
+        .filter(|(_, count)| *count > 0)
 }
 
 /// Up to [`MAX_LANES`] HMACs waiting to be computed together.

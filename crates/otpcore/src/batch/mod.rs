@@ -12,7 +12,7 @@
 //! [`Hotp::generate`](crate::Hotp::generate) and
 //! [`Hotp::verify`](crate::Hotp::verify) on each request alone. Steam requests
 //! are HMAC-SHA-1 and share lanes with SHA-1 TOTP and HOTP ones; generation is
-//! decimal only ([`Code`]).
+//! decimal only ([`Code`](crate::Code)).
 //!
 //! Never slower than the single calls: a batch packs lanes, per hash function,
 //! only where the process's measured plan says the lane kernels beat the
@@ -43,117 +43,19 @@
 #[cfg(all(feature = "std", not(miri)))]
 mod calibrate;
 mod choice;
+mod generate;
 mod lanes;
 mod request;
 
 use crate::accel::{Plan, MAX_LANES};
 use crate::format::Format;
-use crate::kernels::Kernel;
 use crate::scan::Scan;
-use crate::{Algorithm, Code, Match, TimeError, VerifyError};
+use crate::{Algorithm, Match, VerifyError};
 use choice::{Candidates, Packing};
+pub use generate::generate_batch;
 use lanes::{present, Lanes};
 use request::check_lengths;
 pub use request::{BatchError, GenerateRequest, VerifyRequest};
-
-/// Generates `codes[i]` for `requests[i]`, computing up to sixteen HMACs at a
-/// time.
-///
-/// # Errors
-/// [`BatchError::LengthMismatch`] if the slices differ in length (nothing is
-/// written then). A request's own failure (a time before `t0`) goes into its slot.
-///
-/// # Security
-/// As [`Totp::generate_at`](crate::Totp::generate_at): constant time in the
-/// secrets; the work depends only on the number of requests and their
-/// algorithms.
-#[inline]
-pub fn generate_batch(
-    requests: &[GenerateRequest<'_>],
-    codes: &mut [Result<Code, TimeError>],
-) -> Result<(), BatchError> {
-    if let ([request], [code]) = (requests, &mut *codes) {
-        // One request: the single call, inlined into the caller as
-        // `generate_at` is, with nothing around it (README.md, "Batch against
-        // single calls": 0.96× the single call through one more call layer).
-        *code = request.generate_alone();
-        return Ok(());
-    }
-    generate_with(requests, codes, Packing::Measured)
-}
-
-#[inline(never)]
-fn generate_with(
-    requests: &[GenerateRequest<'_>],
-    codes: &mut [Result<Code, TimeError>],
-    packing: Packing,
-) -> Result<(), BatchError> {
-    check_lengths(requests.len(), codes.len())?;
-    if !packing.may_pack(requests.len(), Kernel::ShaNi, || false) {
-        // Fewer codes than one group of lanes: the single calls, in one pass.
-        for (request, code) in requests.iter().zip(codes.iter_mut()) {
-            *code = request.generate_alone();
-        }
-        return Ok(());
-    }
-    let Some(first) = requests.first() else {
-        return Ok(());
-    };
-    if requests.iter().all(|r| r.algorithm == first.algorithm) {
-        // One hash function: decide once; single calls in one pass.
-        let plan = first.mac.plan();
-        if !packing.generate(plan.costs(), Some(plan.sixteen()), requests.len()) {
-            for (request, code) in requests.iter().zip(codes.iter_mut()) {
-                *code = request.generate_alone();
-            }
-            return Ok(());
-        }
-    }
-    for algorithm in present(requests.iter().map(|r| r.algorithm)) {
-        let mut of_algorithm = requests.iter().filter(|r| r.algorithm == algorithm);
-        let plan = of_algorithm.next().map(|r| r.mac.plan());
-        let (costs, sixteen) = (plan.and_then(|p| p.costs()), plan.map(|p| p.sixteen()));
-        if !packing.generate(costs, sixteen, of_algorithm.count().saturating_add(1)) {
-            for (request, code) in requests.iter().zip(codes.iter_mut()) {
-                if request.algorithm == algorithm {
-                    *code = request.generate_alone();
-                }
-            }
-            continue;
-        }
-        let mut lanes = Lanes::new(first.mac);
-        for (index, request) in requests.iter().enumerate() {
-            if request.algorithm != algorithm {
-                continue;
-            }
-            match request.step {
-                Ok(step) => lanes.push(request.mac, step, index),
-                Err(e) => {
-                    if let Some(slot) = codes.get_mut(index) {
-                        *slot = Err(e);
-                    }
-                }
-            }
-            if lanes.room() == 0 {
-                write_codes(&mut lanes, requests, codes);
-            }
-        }
-        write_codes(&mut lanes, requests, codes);
-    }
-    Ok(())
-}
-
-fn write_codes(
-    lanes: &mut Lanes<'_>,
-    requests: &[GenerateRequest<'_>],
-    codes: &mut [Result<Code, TimeError>],
-) {
-    for (index, value) in lanes.compute() {
-        if let (Some(request), Some(slot)) = (requests.get(index), codes.get_mut(index)) {
-            *slot = Ok(Code::new(request.digits.reduce(value), request.digits));
-        }
-    }
-}
 
 /// A scan in progress and the request it answers.
 struct Slot {
@@ -206,7 +108,7 @@ fn bookkeeping(algorithm: Algorithm, plan: &Plan) -> Option<u64> {
                       results: &mut [Result<Match, VerifyError>]| {
             verify_with(requests, results, Packing::Always).ok();
         };
-        calibrate::per_request(algorithm, plan, &packed)
+        calibrate::per_verification(algorithm, plan, &packed)
     }
     #[cfg(not(all(feature = "std", not(miri))))]
     {
@@ -228,7 +130,7 @@ fn verify_with(
     let shape = Shape::of(first, requests);
     let plan = first.mac.plan();
     let window = plan.backend(first.candidates()).kernel();
-    if !packing.may_pack(shape.lanes, window, || plan.costs().is_some()) {
+    if !packing.may_pack_windows(shape.lanes, window, || plan.costs().is_some()) {
         // Fewer candidates than one group of lanes, and nothing to gain or no
         // measured costs to weigh them: the single calls, in one pass.
         for (request, result) in requests.iter().zip(results.iter_mut()) {
@@ -256,11 +158,10 @@ fn verify_with(
             return Ok(());
         }
     }
-    for algorithm in present(requests.iter().map(|r| r.algorithm)) {
+    for (algorithm, count) in present(requests.iter().map(|r| r.algorithm)) {
         let of_algorithm = || requests.iter().filter(|r| r.algorithm == algorithm);
         let plan = of_algorithm().next().map(|r| r.mac.plan());
         let (costs, sixteen) = (plan.and_then(|p| p.costs()), plan.map(|p| p.sixteen()));
-        let count = of_algorithm().count();
         let candidates = Candidates::Varied(of_algorithm().map(VerifyRequest::candidates));
         let bookkeeping = || plan.and_then(|p| bookkeeping(algorithm, p));
         if !packing.verify(costs, sixteen, count, candidates, bookkeeping) {

@@ -7,9 +7,10 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::generate::generate_with;
 use super::*;
 use crate::kernels::Kernel;
-use crate::{Algorithm, Secret, Totp, TotpConfig, Window};
+use crate::{Algorithm, Code, Secret, TimeError, Totp, TotpConfig, Window};
 
 fn totps(n: usize) -> Vec<Totp> {
     (0..n)
@@ -70,25 +71,43 @@ fn packed_and_single_passes_agree_with_single_calls() {
     }
 }
 
-/// Fewer than sixteen lanes are packed only by measured costs and not where
-/// single windows run on SHA-NI; one request never; sixteen ±1 windows
-/// are packed where their lanes, with the batch's own work per request (as
-/// given), were measured at under 0.8 of sixteen three-lane windows
+/// Fewer than sixteen lanes are packed only by measured costs, and windows not
+/// where single windows run on SHA-NI; one request never; sixteen ±1 windows,
+/// or `n` codes, are packed where their lanes, with the batch's own work per
+/// request (as given), were measured at under 0.8 of the single calls' kernels
 /// (`choice::packing_pays`).
 #[test]
 fn packing_follows_the_measured_costs() {
     let measured = || true;
-    assert!(!Packing::Measured.may_pack(15, Kernel::Avx512, || false));
-    assert!(Packing::Measured.may_pack(16, Kernel::ShaNi, || false));
-    assert!(Packing::Measured.may_pack(6, Kernel::Avx512, measured));
-    assert!(Packing::Measured.may_pack(6, Kernel::Portable, measured));
-    assert!(!Packing::Measured.may_pack(6, Kernel::ShaNi, measured));
+    assert!(!Packing::Measured.may_pack_windows(15, Kernel::Avx512, || false));
+    assert!(Packing::Measured.may_pack_windows(16, Kernel::ShaNi, || false));
+    assert!(Packing::Measured.may_pack_windows(6, Kernel::Avx512, measured));
+    assert!(Packing::Measured.may_pack_windows(6, Kernel::Portable, measured));
+    assert!(!Packing::Measured.may_pack_windows(6, Kernel::ShaNi, measured));
+    // Codes: a few only with measured costs, never one.
+    assert!(!Packing::Measured.may_pack_codes(15, || false));
+    assert!(Packing::Measured.may_pack_codes(16, || false));
+    assert!(Packing::Measured.may_pack_codes(2, measured));
+    assert!(!Packing::Measured.may_pack_codes(1, measured));
     for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
         let costs = crate::accel::Plan::current(algorithm).costs();
         let one = Candidates::each(3);
         assert!(!Packing::Measured.verify(costs, Some(Kernel::Avx512), 1, one, || Some(0)));
-        assert!(!Packing::Measured.generate(costs, Some(Kernel::Avx512), 1));
+        assert!(!Packing::Measured.generate(costs, Some(Kernel::Avx512), 1, || Some(0)));
         if let Some(costs) = costs {
+            for (n, work) in [
+                (2, 0),
+                (4, 0),
+                (4, 20),
+                (8, 20),
+                (16, 20),
+                (16, costs.lanes(1)),
+            ] {
+                let packed = (costs.lanes(n) + work * n as u64) * 5 < costs.lanes(1) * n as u64 * 4;
+                let decided =
+                    Packing::Measured.generate(Some(costs), Some(Kernel::Avx512), n, || Some(work));
+                assert_eq!(decided, packed, "{algorithm}, {n} codes, {work} ns");
+            }
             for work in [0, 35, costs.lanes(1) / 2] {
                 let packed = (costs.lanes(48) + work * 16) * 5 < costs.lanes(3) * 16 * 4;
                 let decided = Packing::Measured.verify(
@@ -113,6 +132,6 @@ fn packing_follows_the_measured_costs() {
         };
         assert!(pack(Kernel::Avx512));
         assert!(!pack(Kernel::ShaNi));
-        assert!(!Packing::Measured.generate(None, Some(Kernel::Portable), 20));
+        assert!(!Packing::Measured.generate(None, Some(Kernel::Portable), 20, || None));
     }
 }

@@ -5,7 +5,7 @@ use crate::scan::scan_with;
 use crate::verify::{Match, VerifyError, Window};
 use hmac::{Hmac, KeyInit, Mac};
 
-const ALGORITHMS: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+const ALGORITHMS: [Algorithm; 3] = Algorithm::ALL;
 
 fn reference<M: Mac + KeyInit>(key: &[u8], counter: u64) -> u32 {
     let mut mac = <M as KeyInit>::new_from_slice(key).unwrap();
