@@ -12,12 +12,16 @@
 mod confirm;
 #[cfg(feature = "cluster")]
 mod renewing_cluster;
+mod reply;
+mod scripts;
 
 pub use confirm::{Replicated, Waiting};
 use redis::aio::ConnectionLike;
-use redis::{ErrorKind, FromRedisValue, RedisError, Value};
+use redis::{FromRedisValue, Value};
 #[cfg(feature = "cluster")]
 pub use renewing_cluster::RenewingCluster;
+use reply::{int, invalid, state, text, unavailable};
+use scripts::{Script, Scripts};
 
 use otpcore_guard::store::{
     Advance, Advanced, Candidates, CredentialId, Gate, State, Store, StoreError, StoreErrorKind,
@@ -99,28 +103,6 @@ struct Confirm<C> {
     wait: fn(&C, &str, u32, u64) -> Waiting,
 }
 
-#[derive(Clone)]
-struct Scripts {
-    attempt: Script,
-    begin: Script,
-    advance: Script,
-    refund: Script,
-    load: Script,
-}
-
-#[derive(Clone)]
-struct Script {
-    source: &'static str,
-    sha1: Box<str>,
-}
-
-impl Script {
-    fn new(source: &'static str) -> Self {
-        let sha1 = redis::Script::new(source).get_hash().into();
-        Script { source, sha1 }
-    }
-}
-
 impl<C> RedisStore<C>
 where
     C: ConnectionLike + Clone + Send + Sync,
@@ -131,23 +113,7 @@ where
         RedisStore {
             connection,
             prefix: "otp:v1".into(),
-            scripts: Scripts {
-                attempt: Script::new(concat!(
-                    include_str!("lua/throttle.lua"),
-                    include_str!("lua/record.lua"),
-                    include_str!("lua/attempt.lua")
-                )),
-                begin: Script::new(concat!(
-                    include_str!("lua/throttle.lua"),
-                    include_str!("lua/begin.lua")
-                )),
-                advance: Script::new(concat!(
-                    include_str!("lua/record.lua"),
-                    include_str!("lua/advance.lua")
-                )),
-                refund: Script::new(include_str!("lua/refund.lua")),
-                load: Script::new(include_str!("lua/load.lua")),
-            },
+            scripts: Scripts::bundled(),
             confirm: None,
         }
     }
@@ -201,25 +167,14 @@ where
         ]
     }
 
-    /// `EVALSHA`, and `EVAL` if the server does not have the script cached.
+    /// Runs `script` on this store's connection (`EVALSHA`, or `EVAL`).
     async fn run<T: FromRedisValue>(
         &self,
         script: &Script,
         keys: &[String],
         args: &[&[u8]],
     ) -> Result<T, StoreError> {
-        let mut connection = self.connection.clone();
-        let mut cmd = redis::cmd("EVALSHA");
-        cmd.arg(&*script.sha1).arg(keys.len()).arg(keys).arg(args);
-        let reply = match cmd.query_async(&mut connection).await {
-            Err(e) if e.kind() == ErrorKind::NoScriptError => {
-                let mut eval = redis::cmd("EVAL");
-                eval.arg(script.source).arg(keys.len()).arg(keys).arg(args);
-                eval.query_async(&mut connection).await
-            }
-            other => other,
-        };
-        reply.map_err(unavailable)
+        script.run(self.connection.clone(), keys, args).await
     }
 }
 
@@ -257,41 +212,6 @@ impl<C: Replicated> RedisStore<C> {
             ..self
         }
     }
-}
-
-fn unavailable(e: RedisError) -> StoreError {
-    StoreError::new(StoreErrorKind::Unavailable, e)
-}
-
-fn invalid(what: &'static str) -> StoreError {
-    StoreError::new(StoreErrorKind::InvalidData, what)
-}
-
-fn int<T: TryFrom<i64>>(v: Option<&Value>) -> Result<T, StoreError> {
-    match v {
-        Some(Value::Int(n)) => T::try_from(*n).map_err(|_| invalid("integer out of range")),
-        _ => Err(invalid("expected an integer")),
-    }
-}
-
-fn text<T: core::str::FromStr>(v: Option<&Value>) -> Result<Option<T>, StoreError> {
-    let s: String = v
-        .map(String::from_redis_value)
-        .transpose()
-        .map_err(|_| invalid("expected a string"))?
-        .ok_or(invalid("missing field"))?;
-    if s.is_empty() {
-        return Ok(None);
-    }
-    s.parse().map(Some).map_err(|_| invalid("malformed number"))
-}
-
-fn state(last: Option<&Value>, drift: Option<&Value>, failures: u32) -> Result<State, StoreError> {
-    Ok(State {
-        last_step: text(last)?,
-        drift: text(drift)?.unwrap_or(0),
-        failures,
-    })
 }
 
 impl<C> Store for RedisStore<C>
