@@ -1,7 +1,8 @@
 //! What packing costs besides the kernels: the batch's own work per packed
-//! request (a verification's scan slot, lanes and fold; a code's lane and
-//! reduction), measured once per process, job and hash function on a public
-//! workload (with `std`, outside Miri).
+//! verification (its scan slot, its lanes, folding its candidates), measured
+//! once per process and hash function on a public workload (with `std`,
+//! outside Miri); for generation, which batch sizes pack at all, found by
+//! trial (`generation`).
 //!
 //! The plan measures the kernels; a packed pass also does this work, and
 //! `choice` must know it to tell whether packing pays. Modelled as half the
@@ -14,17 +15,13 @@
 //!
 //! The measurement, on made-up keys on the batch's plan: one packed pass
 //! against the same HMACs computed by the lane kernels alone, and the same
-//! requests as single calls against their own kernels alone (a window's, or
-//! one lane's). What packing adds per request is the first difference less the
-//! second (the parse, fold, reduction and result, which a single call does
-//! too), each time the fastest of [`ROUNDS`] interleaved rounds, each run once
-//! untimed first (as `accel::timing` times the kernels).
-//!
-//! - Verification: sixteen ±1 requests with a made-up code, 48 candidates in
-//!   three groups of sixteen lanes.
-//! - Generation: [`CODES`] codes, one small group: the pass's fixed work (the
-//!   decision, the lane buffer) is then counted in each code's share, as it
-//!   weighs in the small batches whose decision is close.
+//! requests as single calls against their windows' kernels alone. What
+//! packing adds per request is the first difference less the
+//! second (the parse, fold and result, which a single call does too), per
+//! request, each time the fastest of [`ROUNDS`] interleaved rounds, each run
+//! once untimed first (as `accel::timing` times the kernels). The requests:
+//! sixteen ±1 verifications with a made-up code, 48 candidates in three
+//! groups of sixteen lanes.
 //!
 //! # Security
 //! Nothing here is secret: made-up keys, a made-up code, counters of a fixed
@@ -33,33 +30,31 @@
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use super::request::{GenerateRequest, VerifyRequest};
+mod generation;
+
+use super::request::VerifyRequest;
 use crate::accel::{Plan, MAX_LANES};
 use crate::format::Format;
 use crate::mac::KeyedMac;
-use crate::{Algorithm, Code, Digits, Match, TimeError, VerifyError, Window};
+use crate::{Algorithm, Digits, Match, VerifyError, Window};
+
+pub(super) use generation::packs_codes;
 
 /// Rounds of the timings; the fastest of each counts.
 const ROUNDS: usize = 12;
 /// Verification requests, ±1 each: three groups of sixteen lanes.
 const REQUESTS: usize = MAX_LANES;
 const GROUPS: usize = 3;
-/// Codes in the generation pass.
-const CODES: usize = 4;
 /// A step well inside `u64`, so every window is whole.
 const STEP: u64 = 1_000_000;
 
-/// Per hash function, the measured nanoseconds per packed verification, or per
-/// packed code, plus one (0 while unmeasured).
+/// Per hash function, the measured nanoseconds per packed verification plus
+/// one (0 while unmeasured).
 static PER_VERIFICATION: [AtomicU64; 3] = [const { AtomicU64::new(0) }; 3];
-static PER_CODE: [AtomicU64; 3] = [const { AtomicU64::new(0) }; 3];
 
 /// A packed verification pass: `verify_batch`'s, always packing.
 pub(super) type VerifyPass<'p> =
     &'p dyn Fn(&[VerifyRequest<'_>], &mut [Result<Match, VerifyError>]);
-/// A packed generation pass: `generate_batch`'s, always packing.
-pub(super) type GeneratePass<'p> =
-    &'p dyn Fn(&[GenerateRequest<'_>], &mut [Result<Code, TimeError>]);
 
 /// The batch's own work per packed ±1 verification of `algorithm`, in
 /// nanoseconds, measured on `plan` with `packed` the first time it is asked
@@ -72,13 +67,6 @@ pub(super) fn per_verification(
 ) -> Option<u64> {
     remembered(&PER_VERIFICATION, algorithm, || {
         measure_verification(algorithm, plan, packed)
-    })
-}
-
-/// As [`per_verification`], per packed code of a generation pass.
-pub(super) fn per_code(algorithm: Algorithm, plan: &Plan, packed: GeneratePass<'_>) -> Option<u64> {
-    remembered(&PER_CODE, algorithm, || {
-        measure_generation(algorithm, plan, packed)
     })
 }
 
@@ -155,40 +143,6 @@ fn measure_verification(algorithm: Algorithm, plan: &Plan, packed: VerifyPass<'_
     )
 }
 
-fn measure_generation(algorithm: Algorithm, plan: &Plan, packed: GeneratePass<'_>) -> Option<u64> {
-    let keys: [KeyedMac; CODES] = keys(algorithm, plan);
-    let requests = keys
-        .each_ref()
-        .map(|mac| GenerateRequest::made_up(mac, Digits::SIX, STEP));
-    let mut codes = [Err(TimeError::BeforeT0); CODES];
-    let macs = keys.each_ref();
-    let counters = [STEP; CODES];
-    let mut out = [0u32; CODES];
-    added_work(
-        CODES,
-        [
-            &mut || {
-                packed(&requests, &mut codes);
-                core::hint::black_box(&codes);
-            },
-            &mut || {
-                KeyedMac::truncated_lanes(&macs, &counters, &mut out);
-                core::hint::black_box(&out);
-            },
-            &mut || {
-                for request in &requests {
-                    core::hint::black_box(request.generate_alone()).ok();
-                }
-            },
-            &mut || {
-                for mac in &keys {
-                    core::hint::black_box(mac.truncated(STEP));
-                }
-            },
-        ],
-    )
-}
-
 /// Per request, what `packed` adds to `lanes` (the same HMACs by the lane
 /// kernels alone) beyond what `singles` adds to `alone` (their kernels alone):
 /// `[packed, lanes, singles, alone]`, each the fastest of [`ROUNDS`] rounds.
@@ -219,24 +173,27 @@ mod tests {
     use core::sync::atomic::AtomicU64;
     use std::time::{Duration, Instant};
 
-    use super::{measure_generation, measure_verification, per_code, per_verification};
-    use super::{remembered, GenerateRequest, VerifyRequest, CODES, REQUESTS};
+    use super::{measure_verification, per_verification, remembered, VerifyRequest, REQUESTS};
     use crate::accel::Plan;
     use crate::batch::choice::Packing;
-    use crate::batch::generate::generate_with;
     use crate::batch::verify_with;
-    use crate::{Algorithm, Code, Match, TimeError, VerifyError};
+    use crate::{Algorithm, Match, VerifyError};
 
-    /// The real packed passes measure, on every hash function; the answer is
+    /// Busy for `time` (a sleep would give the core away).
+    pub(super) fn spin(time: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < time {
+            core::hint::spin_loop();
+        }
+    }
+
+    /// The real packed pass measures, on every hash function; the answer is
     /// kept (whoever asked first, another test may have).
     #[test]
-    fn measures_the_packed_passes_once_per_hash_function() {
+    fn measures_the_packed_pass_once_per_hash_function() {
         let verify = |requests: &[VerifyRequest<'_>],
                       results: &mut [Result<Match, VerifyError>]| {
             verify_with(requests, results, Packing::Always).ok();
-        };
-        let generate = |requests: &[GenerateRequest<'_>], codes: &mut [Result<Code, TimeError>]| {
-            generate_with(requests, codes, Packing::Always).ok();
         };
         for algorithm in Algorithm::ALL {
             let plan = Plan::current(algorithm);
@@ -244,24 +201,9 @@ mod tests {
                 measure_verification(algorithm, &plan, &verify).is_some(),
                 "{algorithm}"
             );
-            assert!(
-                measure_generation(algorithm, &plan, &generate).is_some(),
-                "{algorithm}"
-            );
             let first = per_verification(algorithm, &plan, &verify);
             assert!(first.is_some(), "{algorithm}");
             assert_eq!(per_verification(algorithm, &plan, &verify), first);
-            let first = per_code(algorithm, &plan, &generate);
-            assert!(first.is_some(), "{algorithm}");
-            assert_eq!(per_code(algorithm, &plan, &generate), first);
-        }
-    }
-
-    /// Busy for `time` (a sleep would give the core away).
-    fn spin(time: Duration) {
-        let start = Instant::now();
-        while start.elapsed() < time {
-            core::hint::spin_loop();
         }
     }
 
@@ -271,37 +213,20 @@ mod tests {
     #[test]
     fn counts_what_the_packed_pass_adds() {
         const ADDED: u64 = 40_000;
-        let slow_verify = |requests: &[VerifyRequest<'_>],
-                           results: &mut [Result<Match, VerifyError>]| {
+        let slow = |requests: &[VerifyRequest<'_>], results: &mut [Result<Match, VerifyError>]| {
             verify_with(requests, results, Packing::Always).ok();
             spin(Duration::from_nanos(ADDED));
         };
-        let slow_generate = |requests: &[GenerateRequest<'_>],
-                             codes: &mut [Result<Code, TimeError>]| {
-            generate_with(requests, codes, Packing::Always).ok();
-            spin(Duration::from_nanos(ADDED));
-        };
         let plan = Plan::current(Algorithm::Sha1);
-        for (measured, requests) in [
-            (
-                measure_verification(Algorithm::Sha1, &plan, &slow_verify),
-                REQUESTS,
-            ),
-            (
-                measure_generation(Algorithm::Sha1, &plan, &slow_generate),
-                CODES,
-            ),
-        ] {
-            let share = ADDED / requests as u64;
-            let measured = measured.unwrap();
-            // The real pass's own work on top: a few tens of ns a request
-            // optimised, more unoptimised; a tenth below for the single calls'
-            // timing noise.
-            assert!(
-                (share * 9 / 10..share + 5_000).contains(&measured),
-                "{measured} ns against {share}"
-            );
-        }
+        let measured = measure_verification(Algorithm::Sha1, &plan, &slow).unwrap();
+        let share = ADDED / REQUESTS as u64;
+        // The real pass's own work on top: a few tens of ns a request
+        // optimised, more unoptimised; a tenth below for the single calls'
+        // timing noise.
+        assert!(
+            (share * 9 / 10..share + 5_000).contains(&measured),
+            "{measured} ns against {share}"
+        );
     }
 
     /// A measurement is made once per table entry and then kept.

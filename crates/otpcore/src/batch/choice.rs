@@ -208,25 +208,27 @@ impl Packing {
         }
     }
 
-    /// Whether to pack a generation pass of `requests` codes (`costs`,
-    /// `sixteen` and `bookkeeping` as for [`Packing::verify`], the work per
-    /// packed code): the single calls compute one lane each.
+    /// Whether to pack a generation pass of `requests` codes (`costs` and
+    /// `sixteen` as for [`Packing::verify`]). With measured costs, `tried`
+    /// answers: whether packing that many codes ran a fifth faster than their
+    /// single calls in this process's trial (`calibrate`), sixteen answering
+    /// for more. Without a trial (or costs), the kernel of sixteen lanes
+    /// decides, from sixteen codes on (`may_pack_codes` holds smaller
+    /// unmeasured batches back).
     pub(super) fn generate(
         self,
         costs: Option<Costs>,
         sixteen: Option<Kernel>,
         requests: usize,
-        bookkeeping: impl FnOnce() -> Option<u64>,
+        tried: impl FnOnce() -> Option<bool>,
     ) -> bool {
         match self {
             Packing::Measured => match costs {
-                Some(costs) => {
-                    let single = costs
-                        .lanes(1)
-                        .saturating_mul(u64::try_from(requests).unwrap_or(u64::MAX));
-                    weighed(costs, costs.lanes(requests), single, requests, bookkeeping)
-                }
-                None => sixteen.is_some_and(packs_codes) && requests >= 2,
+                Some(_) => match tried() {
+                    Some(packs) => requests >= 2 && packs,
+                    None => requests >= MAX_LANES && sixteen.is_some_and(packs_codes),
+                },
+                None => requests >= 2 && sixteen.is_some_and(packs_codes),
             },
             #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
@@ -241,31 +243,29 @@ mod tests {
     use super::{Candidates, Kernel, Packing};
     use crate::accel::Costs;
 
-    /// `n` codes, one lane each for the single calls, on the development
-    /// machine's SHA-1 plan (Zen 4, warm trials) with `work` ns of the batch's
-    /// own work per packed code.
+    /// Measured plans pack codes where the process's trial says so, at every
+    /// size but one; without a trial, from sixteen codes by the kernel of
+    /// sixteen lanes.
     #[test]
-    fn packing_codes_must_save_a_fifth_with_their_work() {
+    fn measured_codes_pack_as_tried() {
         let sha1 = Costs::from_for_test([
             60, 80, 100, 115, 175, 185, 205, 220, 280, 290, 295, 300, 300, 300, 300, 305,
         ]);
-        let generate =
-            |n: usize, work: u64| Packing::Measured.generate(Some(sha1), None, n, || Some(work));
-        // Two codes on two SHA-NI streams (80 ns against 120) save a third of
-        // the kernels, not enough once each carries 15 ns of work.
-        assert!(!generate(2, 15));
-        assert!(generate(4, 15));
-        assert!(generate(16, 15));
-        assert!(generate(10_000, 15));
-        // Work as costly as a lane refuses, at every size.
-        for n in [2, 4, 16, 10_000] {
-            assert!(!generate(n, 60), "{n}");
+        let generate = |n: usize, tried: Option<bool>| {
+            Packing::Measured.generate(Some(sha1), Some(Kernel::Avx512), n, || tried)
+        };
+        for n in [2, 4, 15, 16, 10_000] {
+            assert!(generate(n, Some(true)), "{n}");
+            assert!(!generate(n, Some(false)), "{n}");
         }
-        // The lanes alone must pay before the work is asked for.
-        let refused = Packing::Measured.generate(Some(sha1), None, 1, || -> Option<u64> {
-            panic!("work asked for one code")
-        });
-        assert!(!refused);
+        assert!(!generate(1, Some(true)));
+        let untried = |n: usize, sixteen: Kernel| {
+            Packing::Measured.generate(Some(sha1), Some(sixteen), n, || None)
+        };
+        assert!(!untried(15, Kernel::Avx512));
+        assert!(untried(16, Kernel::Avx512));
+        assert!(untried(10_000, Kernel::ShaNi));
+        assert!(!untried(16, Kernel::Portable));
     }
 
     /// The plans measured on the development machine (Zen 4, warm trials;
@@ -349,6 +349,7 @@ mod tests {
         let windows = |n: usize| core::iter::repeat_n(3, n);
         // Without costs there is nothing to weigh the batch's work against.
         let no_call = || -> Option<u64> { panic!("bookkeeping asked for an unmeasured plan") };
+        let no_trial = || -> Option<bool> { panic!("trial asked for an unmeasured plan") };
         for (kernel, windows_pack, codes_pack) in [
             (Kernel::Portable, false, false),
             (Kernel::ShaNi, false, true),
@@ -378,14 +379,14 @@ mod tests {
             // Fewer lanes than one group: never, without costs to weigh them.
             assert!(!small(2), "{kernel}");
             assert_eq!(
-                pack.generate(None, Some(kernel), 2, no_call),
+                pack.generate(None, Some(kernel), 2, no_trial),
                 codes_pack,
                 "{kernel}"
             );
             assert!(!small(1), "{kernel}");
-            assert!(!pack.generate(None, Some(kernel), 1, no_call), "{kernel}");
+            assert!(!pack.generate(None, Some(kernel), 1, no_trial), "{kernel}");
         }
         assert!(!pack.verify(None, None, 6, Candidates::Varied(windows(6)), no_call));
-        assert!(!pack.generate(None, None, 2, no_call));
+        assert!(!pack.generate(None, None, 2, no_trial));
     }
 }

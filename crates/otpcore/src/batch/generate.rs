@@ -1,6 +1,6 @@
-//! [`generate_batch`]: many codes at once, packed into lanes where the plan's
-//! measured costs and the batch's measured work say it pays (`choice`),
-//! otherwise the single calls in one pass.
+//! [`generate_batch`]: many codes at once, packed into lanes where this
+//! process's trial of packed against single calls says it pays (`choice`,
+//! `calibrate`), otherwise the single calls in one pass.
 
 use super::choice::Packing;
 use super::lanes::{present, Lanes};
@@ -34,19 +34,20 @@ pub fn generate_batch(
     generate_with(requests, codes, Packing::Measured)
 }
 
-/// The batch's own work per packed code of `algorithm` on `plan`, in
-/// nanoseconds (`calibrate`: measured once, with `std` outside Miri).
-fn bookkeeping(algorithm: Algorithm, plan: &Plan) -> Option<u64> {
+/// Whether packing `codes` codes of `algorithm` on `plan` ran a fifth faster
+/// than their single calls in this process's trial (`calibrate`: tried once,
+/// with `std` outside Miri).
+fn tried(algorithm: Algorithm, plan: &Plan, codes: usize) -> Option<bool> {
     #[cfg(all(feature = "std", not(miri)))]
     {
         let packed = |requests: &[GenerateRequest<'_>], codes: &mut [Result<Code, TimeError>]| {
             generate_with(requests, codes, Packing::Always).ok();
         };
-        super::calibrate::per_code(algorithm, plan, &packed)
+        super::calibrate::packs_codes(algorithm, plan, &packed, codes)
     }
     #[cfg(not(all(feature = "std", not(miri))))]
     {
-        let _ = (algorithm, plan);
+        let _ = (algorithm, plan, codes);
         None
     }
 }
@@ -78,8 +79,8 @@ pub(super) fn generate_with(
             continue;
         };
         let plan = mac.plan();
-        let bookkeeping = || bookkeeping(algorithm, plan);
-        if !packing.generate(plan.costs(), Some(plan.sixteen()), count, bookkeeping) {
+        let tried = || tried(algorithm, plan, count);
+        if !packing.generate(plan.costs(), Some(plan.sixteen()), count, tried) {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
                 if request.algorithm == algorithm {
                     *code = request.generate_alone();

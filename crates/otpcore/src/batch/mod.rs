@@ -15,12 +15,13 @@
 //! decimal only ([`Code`](crate::Code)).
 //!
 //! Never slower than the single calls: a batch packs lanes, per hash function,
-//! only where the process's measured plan says the lane kernels beat the
-//! kernels the single calls would use by a fifth, counting the batch's own
-//! work per request (measured once, `calibrate`; `choice`); otherwise it
-//! makes the single calls itself, in one pass. Without measured costs it packs
-//! only from one full group of sixteen lanes on. A batch of one request is
-//! always the single call.
+//! only where this process measured that it pays by a fifth — verifications
+//! by the plan's measured costs and the batch's own work per request, codes by
+//! a trial of packed passes against single calls for two to sixteen codes
+//! (both measured once, `calibrate`; `choice`); otherwise it makes the single
+//! calls itself, in one pass. Without measured costs it packs only from one
+//! full group of sixteen lanes on. A batch of one request is always the single
+//! call.
 //!
 //! Nothing is allocated: the caller provides the result slice.
 //!
