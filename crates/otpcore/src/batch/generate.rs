@@ -62,52 +62,74 @@ pub(super) fn generate_with(
     let Some(first) = requests.first() else {
         return Ok(());
     };
-    if !packing.may_pack_codes(requests.len(), || first.mac.plan().costs().is_some()) {
-        // Nothing to gain, or no measured costs to weigh a few codes: the
-        // single calls, in one pass.
-        for (request, code) in requests.iter().zip(codes.iter_mut()) {
-            *code = request.generate_alone();
+    if requests.iter().all(|r| r.algorithm == first.algorithm) {
+        // One hash function (the usual batch): one decision, then one pass.
+        if packs(packing, first, requests.len()) {
+            pack(requests, codes, first.algorithm);
+        } else {
+            for (request, code) in requests.iter().zip(codes.iter_mut()) {
+                *code = request.generate_alone();
+            }
         }
         return Ok(());
     }
     for (algorithm, count) in present(requests.iter().map(|r| r.algorithm)) {
-        let Some(mac) = requests
-            .iter()
-            .find(|r| r.algorithm == algorithm)
-            .map(|r| r.mac)
-        else {
+        let Some(first) = requests.iter().find(|r| r.algorithm == algorithm) else {
             continue;
         };
-        let plan = mac.plan();
-        let tried = || tried(algorithm, plan, count);
-        if !packing.generate(plan.costs(), Some(plan.sixteen()), count, tried) {
+        if packs(packing, first, count) {
+            pack(requests, codes, algorithm);
+        } else {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
                 if request.algorithm == algorithm {
                     *code = request.generate_alone();
                 }
             }
-            continue;
         }
-        let mut lanes = Lanes::new(mac);
-        for (index, request) in requests.iter().enumerate() {
-            if request.algorithm != algorithm {
-                continue;
-            }
-            match request.step {
-                Ok(step) => lanes.push(request.mac, step, index),
-                Err(e) => {
-                    if let Some(slot) = codes.get_mut(index) {
-                        *slot = Err(e);
-                    }
-                }
-            }
-            if lanes.room() == 0 {
-                write_codes(&mut lanes, requests, codes);
-            }
-        }
-        write_codes(&mut lanes, requests, codes);
     }
     Ok(())
+}
+
+/// Whether to pack the `count` codes of `first`'s hash function, on `first`'s
+/// plan.
+#[inline]
+fn packs(packing: Packing, first: &GenerateRequest<'_>, count: usize) -> bool {
+    let plan = first.mac.plan();
+    let costs = plan.costs();
+    packing.may_pack_codes(count, || costs.is_some())
+        && packing.generate(costs, Some(plan.sixteen()), count, || {
+            tried(first.algorithm, plan, count)
+        })
+}
+
+/// The codes of `algorithm`'s requests, sixteen lanes at a time.
+#[inline(never)]
+fn pack(
+    requests: &[GenerateRequest<'_>],
+    codes: &mut [Result<Code, TimeError>],
+    algorithm: Algorithm,
+) {
+    let Some(first) = requests.iter().find(|r| r.algorithm == algorithm) else {
+        return;
+    };
+    let mut lanes = Lanes::new(first.mac);
+    for (index, request) in requests.iter().enumerate() {
+        if request.algorithm != algorithm {
+            continue;
+        }
+        match request.step {
+            Ok(step) => lanes.push(request.mac, step, index),
+            Err(e) => {
+                if let Some(slot) = codes.get_mut(index) {
+                    *slot = Err(e);
+                }
+            }
+        }
+        if lanes.room() == 0 {
+            write_codes(&mut lanes, requests, codes);
+        }
+    }
+    write_codes(&mut lanes, requests, codes);
 }
 
 fn write_codes(
