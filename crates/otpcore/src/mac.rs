@@ -6,7 +6,7 @@
 //! and so does the inner digest, so every code then costs exactly two calls of the
 //! compression function and nothing else: no buffering, no `Clone` of a hasher, no
 //! allocation. [`crate::accel`] runs those calls, several codes at a time where the
-//! CPU allows it, on the [`Backend`] detected when the key is absorbed.
+//! CPU allows it, on the backend (`accel::Backend`) detected when the key is absorbed.
 
 use zeroize::{Zeroize, Zeroizing};
 

@@ -219,7 +219,7 @@ pub(super) fn sha1(
 /// Truncated HMAC-SHA-1 of the `N` counters from `first` (wrapping) under one
 /// key, `N` from 1 to 4: the candidates of a verification window, straight from
 /// the pad states into the returned values, without the lane arrays and the
-/// chunk loop of [`sha1`] (README, "Close to the limit").
+/// chunk loop of [`sha1()`] (README, "Close to the limit").
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 pub(super) fn window<const N: usize>(pads: &Pads<[u32; 5]>, first: u64) -> [u32; N] {
     // One key for every stream.

@@ -1,14 +1,15 @@
 //! Packed lanes or single calls: which way a batch pass computes its HMACs.
 //!
 //! Packing the HMACs of several requests into groups of up to sixteen lanes
-//! pays where the plan's kernel for that many lanes costs less than the
-//! kernels single calls would use (one request's window, or one lane per
-//! code) by a fifth, counting the batch's own work per request (measured once
-//! per process, `calibrate`). The plan's measured costs ([`Costs`], from the
-//! plan of the pass's first key, whose plan the packed groups run on) answer
-//! that per pass, for any number of requests from two on — except
-//! verification batches too small to fill a group whose single windows run on
-//! SHA-NI, which are not weighed (see [`Packing::may_pack_windows`]). A plan
+//! pays where it saves a fifth of the single calls' time, as this process
+//! measured it (once, `calibrate`). For verifications, the plan's measured
+//! costs ([`Costs`], from the plan of the pass's first key, whose plan the
+//! packed groups run on) of the lanes against the single calls' windows,
+//! plus the batch's own work per request, answer that per pass, for any
+//! number of requests from two on — except batches too small to fill a group
+//! whose single windows run on SHA-NI, which are not weighed (see
+//! [`Packing::may_pack_windows`]). For codes, a trial of packed passes against
+//! single calls answers for every size from two codes on. A plan
 //! that was not measured (forced, or the table without a clock) packs only
 //! from one full group of lanes on, deciding by the kernel its sixteen lanes
 //! run on: codes pack on any kernel but the portable one (one lane at a time
@@ -54,11 +55,11 @@ pub(super) enum Packing {
     Never,
 }
 
-/// Whether packing `requests` requests pays: `packed` is the plan's kernel
-/// cost of all their HMACs in groups of sixteen lanes, `single` of the single
-/// calls' kernels (each window's, or one lane per code), `bookkeeping` the
-/// batch's own work per packed request (`calibrate`, measured; else modelled
-/// as half the plan's one-lane cost). Packing must then save a fifth.
+/// Whether packing `requests` verifications pays: `packed` is the plan's
+/// kernel cost of all their candidates in groups of sixteen lanes, `single` of
+/// their windows one by one, `bookkeeping` the batch's own work per packed
+/// request (`calibrate`, measured; else modelled as half the plan's one-lane
+/// cost). Packing must then save a fifth.
 ///
 /// Why a fifth: the costs are measured once, and on the development machine
 /// (Zen 4, a 2-vCPU VM) the SHA-NI kernels run 25–30 % slower for seconds at a
@@ -81,8 +82,7 @@ fn packing_pays(packed: u64, single: u64, bookkeeping: u64, requests: usize) -> 
 }
 
 /// [`packing_pays`] on `costs`, with the batch's work asked for only once the
-/// lanes alone pay (small batches whose single calls already run several
-/// lanes at once stop there, cheaply).
+/// lanes alone pay (small batches on SHA-NI windows stop there, cheaply).
 fn weighed(
     costs: Costs,
     packed: u64,
@@ -151,9 +151,9 @@ impl Packing {
 
     /// Whether a generation batch of `codes` codes may be packed at all: from
     /// one full group of lanes on, or from two codes where the plan was
-    /// `measured`. A single call computes one lane, so several codes gain on
-    /// any kernel that computes lanes together — SHA-NI's interleaved streams
-    /// too — once the batch's measured work is counted (`calibrate`).
+    /// `measured` (and a trial can then decide, [`Packing::generate`]). A
+    /// single call computes one lane, so a few codes can gain on any kernel
+    /// that computes lanes together, SHA-NI's interleaved streams too.
     pub(super) fn may_pack_codes(self, codes: usize, measured: impl FnOnce() -> bool) -> bool {
         match self {
             Packing::Measured => codes >= MAX_LANES || (codes >= 2 && measured()),

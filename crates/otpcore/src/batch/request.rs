@@ -42,7 +42,7 @@ pub struct GenerateRequest<'a> {
     /// passes without reading every key.
     pub(super) algorithm: Algorithm,
     /// Generated codes are decimal: [`generate_batch`](crate::generate_batch)
-    /// returns [`Code`](crate::Code)s.
+    /// returns [`Code`]s.
     pub(super) digits: Digits,
     pub(super) step: Result<u64, TimeError>,
 }
