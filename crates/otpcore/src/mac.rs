@@ -182,7 +182,15 @@ impl KeyedMac {
 
     /// The 31-bit dynamically truncated HMAC of the big-endian counter
     /// (RFC 4226 §5.3 `DT(HMAC(K, C))`).
-    #[inline]
+    ///
+    /// Out of line, so that every single code — `Totp::generate_at`, and a
+    /// batch's single calls (`generate_batch` inlines into its caller) — runs
+    /// this one copy: inlined, the batch's copy was instantiated in the
+    /// caller's crate and placed elsewhere, and the bench read a batch of one
+    /// SHA-512 code at 0.81× the single call (no SHA-NI, Zen 4); a harness
+    /// alternating the two read 0.89–0.99× inlined against 0.97–1.01× out of
+    /// line, no slower per code (README.md, "On CPUs this machine is not").
+    #[inline(never)]
     pub(crate) fn truncated(&self, counter: u64) -> u32 {
         let [value] = self.truncated_window::<1>(counter);
         value
