@@ -180,7 +180,7 @@ mod tests {
     use crate::{Algorithm, Match, VerifyError};
 
     /// Busy for `time` (a sleep would give the core away).
-    pub(super) fn spin(time: Duration) {
+    fn spin(time: Duration) {
         let start = Instant::now();
         while start.elapsed() < time {
             core::hint::spin_loop();
@@ -207,12 +207,14 @@ mod tests {
         }
     }
 
-    /// What a pass adds is what is measured: a packed pass made 40 µs slower
-    /// than the real one carries 40 µs more work, shared by its requests, and
-    /// the single calls' own work is not counted twice.
+    /// What a pass adds is what is measured: a packed pass made 400 µs slower
+    /// than the real one carries 400 µs more work, shared by its requests, and
+    /// the single calls' own work is not counted twice. (400 µs: well above
+    /// the timing noise of sixteen single calls unoptimised and portable-only,
+    /// where 40 µs read 1.6 µs per request against 2.5.)
     #[test]
     fn counts_what_the_packed_pass_adds() {
-        const ADDED: u64 = 40_000;
+        const ADDED: u64 = 400_000;
         let slow = |requests: &[VerifyRequest<'_>], results: &mut [Result<Match, VerifyError>]| {
             verify_with(requests, results, Packing::Always).ok();
             spin(Duration::from_nanos(ADDED));
@@ -221,10 +223,10 @@ mod tests {
         let measured = measure_verification(Algorithm::Sha1, &plan, &slow).unwrap();
         let share = ADDED / REQUESTS as u64;
         // The real pass's own work on top: a few tens of ns a request
-        // optimised, more unoptimised; a tenth below for the single calls'
-        // timing noise.
+        // optimised, a few µs unoptimised; a tenth below for the single
+        // calls' timing noise.
         assert!(
-            (share * 9 / 10..share + 5_000).contains(&measured),
+            (share * 9 / 10..share + 10_000).contains(&measured),
             "{measured} ns against {share}"
         );
     }
