@@ -4,7 +4,7 @@
 //! scan (`scan::scan`) and one batch path serve every format.
 
 use crate::modulus::Modulus;
-use crate::plain_digits;
+use crate::plain_digits::PlainDigits;
 use crate::{Code, CodeError, Digits, SteamCode};
 
 /// The code format of a verification: what input text is accepted, and how a
@@ -20,6 +20,8 @@ pub(crate) struct Format {
     text: Text,
     /// The modulus of the code values: `10^digits` or `26^5`.
     modulus: Modulus,
+    /// The fast reader of plain digits (`PlainDigits::NONE` for Steam).
+    plain: PlainDigits,
 }
 
 /// How a code is written.
@@ -37,6 +39,7 @@ impl Format {
     pub(crate) const STEAM: Format = Format {
         text: Text::Steam,
         modulus: SteamCode::MODULUS,
+        plain: PlainDigits::NONE,
     };
 
     /// `digits` decimal digits.
@@ -44,6 +47,7 @@ impl Format {
         Format {
             text: Text::Decimal(digits),
             modulus: digits.modulus(),
+            plain: PlainDigits::of(digits),
         }
     }
 
@@ -59,10 +63,8 @@ impl Format {
     /// sees the secret.
     #[inline(always)]
     pub(crate) fn parse(&self, input: &str) -> Result<u64, CodeError> {
-        if let Text::Decimal(digits) = self.text {
-            if let Some(value) = plain_digits::exactly(input, digits) {
-                return Ok(value);
-            }
+        if let Some(value) = self.plain.read(input) {
+            return Ok(value);
         }
         self.parse_slow(input)
     }
@@ -71,15 +73,10 @@ impl Format {
     #[cold]
     fn parse_slow(&self, input: &str) -> Result<u64, CodeError> {
         match self.text {
-            // The fast path here as well as in `Code::parse`: the value comes
-            // back in a register instead of a `Result<Code, _>` in memory.
-            // SHA-256 verify ±1 went from 158–161 to 157–158 ns (README,
-            // "Close to the limit"); on anything but plain digits,
-            // `Code::parse` tries it once more and goes on.
-            Text::Decimal(digits) => match plain_digits::exactly(input, digits) {
-                Some(value) => Ok(value),
-                None => Code::parse(input, digits).map(|code| code.value()),
-            },
+            // Not plain digits (the fast reader above said no): separators,
+            // another length, or not a code; `Code::parse` reads it or names
+            // the error.
+            Text::Decimal(digits) => Code::parse(input, digits).map(|code| code.value()),
             Text::Steam => SteamCode::parse(input).map(|code| u64::from(code.value())),
         }
     }

@@ -5,19 +5,22 @@
 //! Why a fast path at all: a verification's time is the kernel's plus every
 //! instruction around it (README, "Close to the limit": 100 extra instructions
 //! cost a ±1 verification about 6 ns on Zen 4, measured by padding the scan).
-//! The general parser takes about 16 instructions per character; this one about
-//! 45 in all, length checks included (callgrind, the verification of a six-digit
-//! code). Everything else — separators, other lengths, any other character —
-//! goes to the general parser, which also names the error.
+//! The general parser takes about 16 instructions per character; this one 31 in
+//! all, length check included (the release `scan::scan`, rustc 1.95, x86-64,
+//! six digits), with [`PlainDigits`]' shift and fill worked out per credential.
+//! Everything else — separators, other lengths, any other character — goes to
+//! the general parser, which also names the error.
 //!
-//! The digit check and the conversion are the well-known SWAR sequences of
-//! `fast_float` (Lemire's number parser, `is_8digits` and
-//! `parse_eight_digits_unrolled`), checked here against the general parser on
-//! every length and every byte value at every position.
+//! The digit check is the well-known SWAR sequence of simdjson
+//! (`is_made_of_eight_digits_fast`), the conversion that of `fast_float`
+//! (Lemire's number parser, `parse_eight_digits_unrolled`), both checked here
+//! against the general parser on every length and every byte value at every
+//! position.
 //!
 //! # Security
 //! The input is public (the person typing it knows it); nothing here sees the
-//! secret. It branches on the input's length only.
+//! secret. It branches on the input alone: its length, and whether it is all
+//! digits.
 
 use crate::Digits;
 
@@ -25,51 +28,99 @@ use crate::Digits;
 const ZEROS: u64 = 0x3030_3030_3030_3030;
 
 /// The value of `input` if it is exactly `digits` ASCII digits and nothing else
-/// (`digits` from 4 to 8; `None` for any other count or input): the fast path
-/// of both [`Code::parse`](crate::Code::parse) and a verification's parse.
+/// (`None` for any other input, and for 9 or 10 digits): the fast path of
+/// [`Code::parse`](crate::Code::parse). A verification keeps its
+/// [`PlainDigits`] in its `Format` instead.
 #[inline]
 pub(crate) fn exactly(input: &str, digits: Digits) -> Option<u64> {
-    if input.len() != usize::from(digits.get()) {
-        return None;
-    }
-    read(input.as_bytes())
+    PlainDigits::of(digits).read(input)
 }
 
-/// The value of `bytes` if it is 4 to 8 ASCII digits; `None` for anything else.
-#[inline]
-pub(crate) fn read(bytes: &[u8]) -> Option<u64> {
-    let len = bytes.len();
-    if !(4..=8).contains(&len) {
-        return None;
+/// The reader of one length of plain digits, its shift and fill worked out
+/// once: a credential's `Format` holds one, made when the credential is, so a
+/// verification's parse starts from them. Worked out on every parse they were
+/// six more instructions on the path measured against the bare kernel (README,
+/// "Close to the limit").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PlainDigits {
+    /// The input length read; `usize::MAX`, which no `&str` has, reads none.
+    len: usize,
+    /// How far the first four bytes move up in the word: `8 * (8 - len)`.
+    shift: u32,
+    /// The `8 - len` ASCII zeros that pad the word's low bytes on the left.
+    fill: u64,
+}
+
+impl PlainDigits {
+    /// Reads nothing: for a format whose codes are not decimal digits.
+    pub(crate) const NONE: PlainDigits = PlainDigits {
+        len: usize::MAX,
+        shift: 0,
+        fill: 0,
+    };
+
+    /// The reader of `digits` digits: [`PlainDigits::NONE`] for 9 and 10,
+    /// which do not fit the word.
+    pub(crate) const fn of(digits: Digits) -> Self {
+        PlainDigits::of_len(digits.get() as usize)
     }
-    // Two overlapping four-byte loads cover any length from 4 to 8: the word
-    // the input would be if it were padded on the left with '0' to eight
-    // characters, first character in the lowest byte.
-    let head = u64::from(u32::from_le_bytes(*bytes.first_chunk::<4>()?));
-    let tail = u64::from(u32::from_le_bytes(*bytes.last_chunk::<4>()?));
-    // `pad` (0 to 4) leading '0's, then the first `len - 4` characters: the
-    // head moved up by `pad` bytes (its top bytes, which the tail also holds,
-    // fall off at 32 bits) over `pad` bytes of '0'. `len` is 4..=8, so both
-    // shift amounts are 0..=32 (a `u64` shift, never out of range).
-    let pad = u32::try_from(8usize.wrapping_sub(len)).ok()?;
-    let shift = pad.wrapping_mul(8);
-    let fill = (ZEROS & 0xffff_ffff).wrapping_shr(32u32.wrapping_sub(shift));
-    let front = (head.wrapping_shl(shift) | fill) & 0xffff_ffff;
-    let word = front | tail.wrapping_shl(32);
-    eight_digits(word)
+
+    /// The reader of `len` characters, 4 to 8 ([`PlainDigits::NONE`] for any
+    /// other length).
+    const fn of_len(len: usize) -> Self {
+        if len < 4 || len > 8 {
+            return PlainDigits::NONE;
+        }
+        // `pad` (0 to 4) leading '0's: both shifts below are 0 to 32 bits,
+        // and `8 - len` (0 to 4) fits any integer.
+        #[allow(clippy::cast_possible_truncation)]
+        let pad = 8usize.wrapping_sub(len) as u32;
+        let shift = pad.wrapping_mul(8);
+        PlainDigits {
+            len,
+            shift,
+            fill: (ZEROS & 0xffff_ffff).wrapping_shr(32u32.wrapping_sub(shift)),
+        }
+    }
+
+    /// The value of `input` if it is this reader's length of ASCII digits;
+    /// `None` for anything else.
+    #[inline]
+    pub(crate) fn read(self, input: &str) -> Option<u64> {
+        self.read_bytes(input.as_bytes())
+    }
+
+    /// [`PlainDigits::read`] on bytes (the tests try every byte value).
+    #[inline]
+    fn read_bytes(self, bytes: &[u8]) -> Option<u64> {
+        if bytes.len() != self.len {
+            return None;
+        }
+        // Two overlapping four-byte loads cover any length from 4 to 8: the
+        // word the input would be if it were padded on the left with '0' to
+        // eight characters, first character in the lowest byte. The head moves
+        // up by `pad` bytes (its top bytes, which the tail also holds, fall off
+        // at 32 bits) over `pad` bytes of '0'.
+        let head = u64::from(u32::from_le_bytes(*bytes.first_chunk::<4>()?));
+        let tail = u64::from(u32::from_le_bytes(*bytes.last_chunk::<4>()?));
+        let front = (head.wrapping_shl(self.shift) | self.fill) & 0xffff_ffff;
+        eight_digits(front | tail.wrapping_shl(32))
+    }
 }
 
 /// The value of eight ASCII digits packed little-endian in `word`, or `None` if
 /// one of its bytes is not an ASCII digit.
 #[inline]
 fn eight_digits(word: u64) -> Option<u64> {
-    // Every byte is 0x30..=0x39 iff its high nibble is 3 and adding 6 leaves the
-    // high nibble at 3 (a carry out of a byte only happens from 0xfa..=0xff,
-    // whose own high nibble already fails).
-    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
-    const SIX: u64 = 0x0606_0606_0606_0606;
-    const THREES: u64 = 0x3333_3333_3333_3333;
-    if (word & HIGH) | ((word.wrapping_add(SIX) & HIGH) >> 4) != THREES {
+    // Every byte is 0x30..=0x39 iff neither adding 0x46 nor subtracting 0x30
+    // sets its top bit (simdjson's `is_made_of_eight_digits_fast`): a byte
+    // from 0x3a up reaches 0x80 or more, or wraps past 0xff to a byte whose
+    // subtraction keeps the top bit; one below 0x30 borrows to 0xd0 or more.
+    // A carry or borrow only leaves a byte that itself fails, and the lowest
+    // failing byte has no carry coming in. Four instructions fewer than the
+    // nibble test this replaced (`fast_float`'s `is_8digits`).
+    let digits = word.wrapping_sub(ZEROS);
+    if (word.wrapping_add(0x4646_4646_4646_4646) | digits) & 0x8080_8080_8080_8080 != 0 {
         return None;
     }
     // Digit values, then pairs (10a + b in every other byte), then groups of
@@ -78,7 +129,6 @@ fn eight_digits(word: u64) -> Option<u64> {
     const MASK: u64 = 0x0000_00ff_0000_00ff;
     const MUL1: u64 = 0x000f_4240_0000_0064;
     const MUL2: u64 = 0x0000_2710_0000_0001;
-    let digits = word.wrapping_sub(ZEROS);
     let pairs = digits.wrapping_mul(10).wrapping_add(digits >> 8);
     let v1 = (pairs & MASK).wrapping_mul(MUL1);
     let v2 = ((pairs >> 16) & MASK).wrapping_mul(MUL2);
@@ -89,9 +139,14 @@ fn eight_digits(word: u64) -> Option<u64> {
 // Test arithmetic on small numbers cannot overflow.
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
-    use super::read;
+    use super::PlainDigits;
     use alloc::format;
     use alloc::vec::Vec;
+
+    /// The fast reader of `bytes`' length (none below 4 or above 8).
+    fn read(bytes: &[u8]) -> Option<u64> {
+        PlainDigits::of_len(bytes.len()).read_bytes(bytes)
+    }
 
     /// What the general rule says: the value if every byte is an ASCII digit.
     fn slow(bytes: &[u8]) -> Option<u64> {
