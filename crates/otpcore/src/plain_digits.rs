@@ -5,7 +5,7 @@
 //! Why a fast path at all: a verification's time is the kernel's plus every
 //! instruction around it (README, "Close to the limit": 100 extra instructions
 //! cost a ±1 verification about 6 ns on Zen 4, measured by padding the scan).
-//! The general parser takes about 16 instructions per character; this one 31 in
+//! The general parser takes about 16 instructions per character; this one 33 in
 //! all, length check included (the release `scan::scan`, rustc 1.95, x86-64,
 //! six digits), with [`PlainDigits`]' shift and fill worked out per credential.
 //! Everything else — separators, other lengths, any other character — goes to
