@@ -208,28 +208,27 @@ impl Packing {
         }
     }
 
-    /// Whether to pack a generation pass of `requests` codes (`costs` and
-    /// `sixteen` as for [`Packing::verify`]). With measured costs, `tried`
+    /// Whether to pack a generation pass of `requests` codes, on a plan that
+    /// was `measured` or not (`sixteen` as for [`Packing::verify`]). Measured,
+    /// `tried`
     /// answers: whether packing that many codes ran a fifth faster than their
     /// single calls in this process's trial (`calibrate`), sixteen answering
-    /// for more. Without a trial (or costs), the kernel of sixteen lanes
+    /// for more. Without a trial (or a measured plan), the kernel of sixteen lanes
     /// decides, from sixteen codes on (`may_pack_codes` holds smaller
     /// unmeasured batches back).
     pub(super) fn generate(
         self,
-        costs: Option<Costs>,
+        measured: bool,
         sixteen: Option<Kernel>,
         requests: usize,
         tried: impl FnOnce() -> Option<bool>,
     ) -> bool {
         match self {
-            Packing::Measured => match costs {
-                Some(_) => match tried() {
-                    Some(packs) => requests >= 2 && packs,
-                    None => requests >= MAX_LANES && sixteen.is_some_and(packs_codes),
-                },
-                None => requests >= 2 && sixteen.is_some_and(packs_codes),
+            Packing::Measured if measured => match tried() {
+                Some(packs) => requests >= 2 && packs,
+                None => requests >= MAX_LANES && sixteen.is_some_and(packs_codes),
             },
+            Packing::Measured => requests >= 2 && sixteen.is_some_and(packs_codes),
             #[cfg(any(test, all(feature = "std", not(miri))))]
             Packing::Always => true,
             #[cfg(test)]
@@ -248,20 +247,16 @@ mod tests {
     /// sixteen lanes.
     #[test]
     fn measured_codes_pack_as_tried() {
-        let sha1 = Costs::from_for_test([
-            60, 80, 100, 115, 175, 185, 205, 220, 280, 290, 295, 300, 300, 300, 300, 305,
-        ]);
         let generate = |n: usize, tried: Option<bool>| {
-            Packing::Measured.generate(Some(sha1), Some(Kernel::Avx512), n, || tried)
+            Packing::Measured.generate(true, Some(Kernel::Avx512), n, || tried)
         };
         for n in [2, 4, 15, 16, 10_000] {
             assert!(generate(n, Some(true)), "{n}");
             assert!(!generate(n, Some(false)), "{n}");
         }
         assert!(!generate(1, Some(true)));
-        let untried = |n: usize, sixteen: Kernel| {
-            Packing::Measured.generate(Some(sha1), Some(sixteen), n, || None)
-        };
+        let untried =
+            |n: usize, sixteen: Kernel| Packing::Measured.generate(true, Some(sixteen), n, || None);
         assert!(!untried(15, Kernel::Avx512));
         assert!(untried(16, Kernel::Avx512));
         assert!(untried(10_000, Kernel::ShaNi));
@@ -379,14 +374,14 @@ mod tests {
             // Fewer lanes than one group: never, without costs to weigh them.
             assert!(!small(2), "{kernel}");
             assert_eq!(
-                pack.generate(None, Some(kernel), 2, no_trial),
+                pack.generate(false, Some(kernel), 2, no_trial),
                 codes_pack,
                 "{kernel}"
             );
             assert!(!small(1), "{kernel}");
-            assert!(!pack.generate(None, Some(kernel), 1, no_trial), "{kernel}");
+            assert!(!pack.generate(false, Some(kernel), 1, no_trial), "{kernel}");
         }
         assert!(!pack.verify(None, None, 6, Candidates::Varied(windows(6)), no_call));
-        assert!(!pack.generate(None, None, 2, no_trial));
+        assert!(!pack.generate(false, None, 2, no_trial));
     }
 }

@@ -65,7 +65,7 @@ pub(super) fn generate_with(
     if requests.iter().all(|r| r.algorithm == first.algorithm) {
         // One hash function (the usual batch): one decision, then one pass.
         if packs(packing, first, requests.len()) {
-            pack(requests, codes, first.algorithm);
+            pack(requests, codes, first);
         } else {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
                 *code = request.generate_alone();
@@ -78,7 +78,7 @@ pub(super) fn generate_with(
             continue;
         };
         if packs(packing, first, count) {
-            pack(requests, codes, algorithm);
+            pack(requests, codes, first);
         } else {
             for (request, code) in requests.iter().zip(codes.iter_mut()) {
                 if request.algorithm == algorithm {
@@ -95,23 +95,22 @@ pub(super) fn generate_with(
 #[inline]
 fn packs(packing: Packing, first: &GenerateRequest<'_>, count: usize) -> bool {
     let plan = first.mac.plan();
-    let costs = plan.costs();
-    packing.may_pack_codes(count, || costs.is_some())
-        && packing.generate(costs, Some(plan.sixteen()), count, || {
+    let measured = plan.costs().is_some();
+    packing.may_pack_codes(count, || measured)
+        && packing.generate(measured, Some(plan.sixteen()), count, || {
             tried(first.algorithm, plan, count)
         })
 }
 
-/// The codes of `algorithm`'s requests, sixteen lanes at a time.
+/// The codes of the requests of `first`'s hash function (`first` is the first
+/// of them), sixteen lanes at a time.
 #[inline(never)]
 fn pack(
     requests: &[GenerateRequest<'_>],
     codes: &mut [Result<Code, TimeError>],
-    algorithm: Algorithm,
+    first: &GenerateRequest<'_>,
 ) {
-    let Some(first) = requests.iter().find(|r| r.algorithm == algorithm) else {
-        return;
-    };
+    let algorithm = first.algorithm;
     let mut lanes = Lanes::new(first.mac);
     for (index, request) in requests.iter().enumerate() {
         if request.algorithm != algorithm {
