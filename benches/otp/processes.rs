@@ -34,7 +34,8 @@ pub fn run(count: usize) {
     let mut rows: Vec<Vec<Vec<String>>> = Vec::new();
     let mut headers: Vec<String> = Vec::new();
     let mut reports: Vec<(String, usize)> = Vec::new();
-    let mut costs = PlanCosts::default();
+    let mut costs = Ranges::new("otpcore bench: plan ", "plan costs");
+    let mut work = Ranges::new("otpcore bench: batch ", "batch work");
     for run in 1..=count {
         let out = Command::new(&exe)
             .args(std::env::args_os().skip(1))
@@ -47,6 +48,7 @@ pub fn run(count: usize) {
         // (Counted without the measured costs in brackets, which always differ.)
         for line in text.lines().filter(|l| l.starts_with("otpcore bench:")) {
             costs.add(line);
+            work.add(line);
             let line = line.split(" [").next().unwrap_or(line);
             match reports.iter_mut().find(|(l, _)| l == line) {
                 Some((_, n)) => *n += 1,
@@ -74,6 +76,7 @@ pub fn run(count: usize) {
         println!("{line} (in {n} of {count} processes)");
     }
     costs.print(count);
+    work.print(count);
     println!();
     println!("Medians of {count} processes; in each ratio column the lowest and highest process.");
     let mut header = headers.into_iter();
@@ -143,23 +146,33 @@ fn summarise(values: Vec<&String>) -> String {
     }
 }
 
-/// The plans' measured costs over the processes (the bracket of each
-/// `otpcore bench: plan` line): how much a plan measured at a process's start
-/// moves from process to process.
-#[derive(Default)]
-struct PlanCosts {
-    /// (hash function, "n lanes", lowest ns, highest ns), in first-seen order.
+/// Measured nanoseconds over the processes (the bracket of each line that
+/// starts with `prefix`): how much a plan's costs, or the batch's measured
+/// work, moves from process to process.
+struct Ranges {
+    prefix: &'static str,
+    label: &'static str,
+    /// (hash function, what, lowest ns, highest ns), in first-seen order.
     ranges: Vec<(String, String, u64, u64)>,
 }
 
-impl PlanCosts {
-    /// Takes the costs of a line like
-    /// `otpcore bench: plan SHA1 (measured): … [1 lanes 60 ns, 3 lanes 100 ns]`.
+impl Ranges {
+    fn new(prefix: &'static str, label: &'static str) -> Self {
+        Ranges {
+            prefix,
+            label,
+            ranges: Vec::new(),
+        }
+    }
+
+    /// Takes the figures of a line like
+    /// `otpcore bench: plan SHA1 (measured): … [1 lanes 60 ns, 3 lanes 100 ns]`
+    /// or `otpcore bench: batch SHA1: … [verification work 17 ns]`.
     fn add(&mut self, line: &str) {
-        let Some(rest) = line.strip_prefix("otpcore bench: plan ") else {
+        let Some(rest) = line.strip_prefix(self.prefix) else {
             return;
         };
-        let algorithm = rest.split(' ').next().unwrap_or_default();
+        let algorithm = rest.split([' ', ':']).next().unwrap_or_default();
         let Some(bracket) = rest.split(" [").nth(1) else {
             return;
         };
@@ -202,7 +215,8 @@ impl PlanCosts {
                 .map(|(_, lanes, low, high)| format!("{lanes} {low}–{high} ns"))
                 .collect();
             println!(
-                "plan costs {algorithm}, lowest–highest of {count} processes: {}",
+                "{} {algorithm}, lowest–highest of {count} processes: {}",
+                self.label,
                 ranges.join(", ")
             );
         }

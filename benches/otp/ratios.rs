@@ -5,7 +5,10 @@
 //!   `batch::SIZES`, on the measured plan and on each kernel forced in turn;
 //! - verify ±1 vs the bare kernel for its three HMACs (on the kernel the plan
 //!   uses for three lanes, entered as the scan enters it:
-//!   `Workload::run_window`) vs the sequential floor.
+//!   `Workload::run_window`) vs the sequential floor;
+//! - and, after them, what the process measured to decide the batch rows
+//!   (`otpcore::kernels::batch_rules`: the generation sizes its trial packs,
+//!   the batch's own work per packed verification).
 //!
 //! `OTPCORE_BENCH_RATIOS=1,2,16` (a list of sizes as the ids spell them:
 //! `1`, `2`, …, `10k`) runs the batch rows of those sizes only.
@@ -39,6 +42,29 @@ pub fn run() {
     crate::kernels::report();
     limit();
     batch();
+    batch_rules();
+}
+
+/// What this process measured to decide the batch rows above (after them:
+/// the batches measure it when they first need it), one line per hash
+/// function: which generation sizes its trial packs, and the batch's own work
+/// per packed verification in brackets (summed up over processes as a range,
+/// like the plan's costs).
+fn batch_rules() {
+    for (algorithm, _) in ALGORITHMS {
+        let rules = kernels::batch_rules(algorithm);
+        // The decision without the measured figure, which differs in every
+        // process: the summary counts processes by the rest of the line.
+        let text = rules.to_string();
+        let decision = text.split("; verification work").next().unwrap_or(&text);
+        match rules.verification_work() {
+            Some(work) => println!(
+                "otpcore bench: batch {decision} [verification work {} ns]",
+                work.as_nanos()
+            ),
+            None => println!("otpcore bench: batch {decision}; verification work unmeasured"),
+        }
+    }
 }
 
 fn limit() {

@@ -61,11 +61,14 @@ mod verify;
 /// chooses from, as if the CPU lacked the others: to see what otpcore does on
 /// a CPU without them (read once per process, with `std`; the portable kernel
 /// is always allowed). Every kernel computes the same codes in constant time;
-/// the choice changes only the speed.
+/// the choice changes only the speed. [`batch_rules`](kernels::batch_rules)
+/// reports what the batch functions measured besides (their own work per packed
+/// verification, and which generation batch sizes pack).
 pub mod kernels {
     pub use crate::accel::{
         force, plan, replan, Kernel, KernelPlan, KernelUnavailable, Origin, Workload,
     };
+    pub use crate::batch::{batch_rules, BatchRules};
 }
 
 pub use batch::{generate_batch, verify_batch, BatchError, GenerateRequest, VerifyRequest};

@@ -38,7 +38,7 @@ use crate::format::Format;
 use crate::mac::KeyedMac;
 use crate::{Algorithm, Digits, Match, VerifyError, Window};
 
-pub(super) use generation::packs_codes;
+pub(super) use generation::{known_packed_sizes, packs_codes};
 
 /// Rounds of the timings; the fastest of each counts.
 const ROUNDS: usize = 12;
@@ -70,17 +70,27 @@ pub(super) fn per_verification(
     })
 }
 
+/// [`per_verification`]'s answer if it was measured already; measures nothing.
+pub(super) fn known_verification_work(algorithm: Algorithm) -> Option<u64> {
+    known(&PER_VERIFICATION, algorithm)
+}
+
+/// `algorithm`'s entry of `table` if it was measured already.
+fn known(table: &[AtomicU64; 3], algorithm: Algorithm) -> Option<u64> {
+    let stored = table.get(algorithm.index())?.load(Ordering::Relaxed);
+    stored.checked_sub(1)
+}
+
 /// `algorithm`'s entry of `table`, measured by `measure` if it was not yet.
 fn remembered(
     table: &[AtomicU64; 3],
     algorithm: Algorithm,
     measure: impl FnOnce() -> Option<u64>,
 ) -> Option<u64> {
-    let stored = table.get(algorithm.index())?;
-    let known = stored.load(Ordering::Relaxed);
-    if known != 0 {
-        return Some(known.saturating_sub(1));
+    if let Some(known) = known(table, algorithm) {
+        return Some(known);
     }
+    let stored = table.get(algorithm.index())?;
     let measured = measure()?;
     // Two threads may both measure; either answer will do.
     stored.store(measured.saturating_add(1), Ordering::Relaxed);

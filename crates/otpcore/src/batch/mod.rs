@@ -47,6 +47,7 @@ mod choice;
 mod generate;
 mod lanes;
 mod request;
+mod rules;
 
 use crate::accel::{Plan, MAX_LANES};
 use crate::format::Format;
@@ -57,6 +58,7 @@ pub use generate::generate_batch;
 use lanes::{present, Lanes};
 use request::check_lengths;
 pub use request::{BatchError, GenerateRequest, VerifyRequest};
+pub use rules::{batch_rules, BatchRules};
 
 /// A scan in progress and the request it answers.
 struct Slot {

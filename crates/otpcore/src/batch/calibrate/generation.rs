@@ -20,7 +20,7 @@
 
 use core::sync::atomic::AtomicU64;
 
-use super::{keys, remembered, warm_time, ROUNDS, STEP};
+use super::{keys, known, remembered, warm_time, ROUNDS, STEP};
 use crate::accel::{Plan, MAX_LANES};
 use crate::batch::request::GenerateRequest;
 use crate::{Algorithm, Code, Digits, TimeError};
@@ -45,6 +45,12 @@ pub(in crate::batch) fn packs_codes(
     let packs = remembered(&PACKS, algorithm, || Some(trial(algorithm, plan, packed)))?;
     let size = u32::try_from(codes.min(MAX_LANES)).ok()?;
     Some(packs.checked_shr(size)? & 1 == 1)
+}
+
+/// The trial's answer as bits (see [`PACKS`]) if it was made already; tries
+/// nothing.
+pub(in crate::batch) fn known_packed_sizes(algorithm: Algorithm) -> Option<u64> {
+    known(&PACKS, algorithm)
 }
 
 /// The sizes from two to sixteen codes where `packed` ran a fifth faster than
