@@ -383,20 +383,14 @@ impl Scan {
 }
 
 /// `byte != 0`, as a `bool` the optimiser knows nothing about: the barrier
-/// between the accumulated (secret) bytes and the branch-free building of the
-/// `Result` in [`Scan::finish`].
+/// between the accumulated (secret) bytes and [`Scan::finish`]'s `Result`.
 ///
 /// # Security
-/// The value comes out of `cmov`'s `cmovnz`, a `test` and a `cmov` in inline
-/// assembly, and stays in a register. `subtle`'s `Choice::from`, used here
-/// before, gives the same opacity by a volatile read of a stack copy: a store
-/// and a load more on the path from the last HMAC to the result, twice. With
-/// this barrier SHA-256 verify ±1 went from 1.10× to 1.09× the bare kernel
-/// (median of 18 interleaved runs of the two builds, Zen 4; README, "Close to
-/// the limit"). An earlier attempt at a `cmov` barrier let rustc skip the
-/// refusal with a `jne` (SECURITY.md); this form, a 16-bit `cmovnz` read back
-/// with `!= 0`, compiles to `test`/`cmovne` and a `cmp`/`sbb`, and
-/// `scripts/ct-branches.py` checks on every CI run that no branch appears.
+/// The value comes out of `cmov`'s `cmovnz` (inline assembly) and stays in a
+/// register; `subtle`'s `Choice::from`, used before, round-trips it through
+/// the stack. No branch follows: `scripts/ct-branches.py` checks the machine
+/// code on every CI run (SECURITY.md, "The barrier in a register", also for
+/// the earlier register form that let rustc branch).
 #[inline]
 fn opaque(byte: u8) -> bool {
     let mut out: u16 = 0;
