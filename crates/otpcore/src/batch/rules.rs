@@ -169,15 +169,20 @@ mod tests {
         let generate = |r: &[GenerateRequest<'_>], out: &mut [Result<Code, TimeError>]| {
             generate_with(r, out, Packing::Always).ok();
         };
-        let work = per_verification(algorithm, &plan, &verify);
-        let packs = packs_codes(algorithm, &plan, &generate, 2);
-        assert!(work.is_some() && packs.is_some());
-        let rules = super::batch_rules(algorithm);
-        assert_eq!(rules.verification_work(), work.map(Duration::from_nanos));
-        assert_eq!(rules.packs_codes(2), packs);
-        assert_eq!(
-            rules.packs_codes(16),
-            packs_codes(algorithm, &plan, &generate, 16)
-        );
+        let work = || per_verification(algorithm, &plan, &verify);
+        let packs = |n: usize| packs_codes(algorithm, &plan, &generate, n);
+        assert!(work().is_some() && packs(2).is_some());
+        // Another test may be measuring the same hash function at this moment
+        // (either answer is then kept, whichever is stored last): read until
+        // the rules and the calibration agree. Each measurement is stored at
+        // most once per thread, so they settle; rules that read the tables
+        // wrongly never agree.
+        let agree = (0..1000).any(|_| {
+            let rules = super::batch_rules(algorithm);
+            rules.verification_work() == work().map(Duration::from_nanos)
+                && rules.packs_codes(2) == packs(2)
+                && rules.packs_codes(16) == packs(16)
+        });
+        assert!(agree, "{}", super::batch_rules(algorithm));
     }
 }
