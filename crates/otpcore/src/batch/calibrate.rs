@@ -211,9 +211,18 @@ mod tests {
                 measure_verification(algorithm, &plan, &verify).is_some(),
                 "{algorithm}"
             );
-            let first = per_verification(algorithm, &plan, &verify);
-            assert!(first.is_some(), "{algorithm}");
-            assert_eq!(per_verification(algorithm, &plan, &verify), first);
+            assert!(
+                per_verification(algorithm, &plan, &verify).is_some(),
+                "{algorithm}"
+            );
+            // Kept: asked again, the answer is the stored one. (Another test may
+            // be measuring the same hash function and store its answer last,
+            // once: two reads in a row then agree.)
+            let kept = (0..1000).any(|_| {
+                per_verification(algorithm, &plan, &verify)
+                    == per_verification(algorithm, &plan, &|_, _| panic!("measured twice"))
+            });
+            assert!(kept, "{algorithm}");
         }
     }
 
