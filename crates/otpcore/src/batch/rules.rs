@@ -58,10 +58,16 @@ impl BatchRules {
     /// packs); `None` while untried.
     #[must_use]
     pub fn packs_codes(&self, codes: usize) -> Option<bool> {
-        let bits = self.packed_sizes?;
-        let size = u32::try_from(codes.min(MAX_LANES)).ok()?;
-        Some(bits.checked_shr(size)? & 1 == 1)
+        packs_size(self.packed_sizes?, codes)
     }
+}
+
+/// Whether the trial's answer `bits` (bit `n` set where packing `n` codes ran
+/// a fifth faster) packs `codes` codes: sixteen answers for more. The one
+/// reading of the trial's bits, for the batches and for [`BatchRules`].
+pub(super) fn packs_size(bits: u64, codes: usize) -> Option<bool> {
+    let size = u32::try_from(codes.min(MAX_LANES)).ok()?;
+    Some(bits.checked_shr(size)? & 1 == 1)
 }
 
 /// For example `SHA1: generation packs 4-16 codes (tried); verification work 17 ns

@@ -23,6 +23,7 @@ use core::sync::atomic::AtomicU64;
 use super::{keys, known, remembered, warm_time, ROUNDS, STEP};
 use crate::accel::{Plan, MAX_LANES};
 use crate::batch::request::GenerateRequest;
+use crate::batch::rules::packs_size;
 use crate::{Algorithm, Code, Digits, TimeError};
 
 /// A packed generation pass: `generate_batch`'s, always packing.
@@ -43,8 +44,7 @@ pub(in crate::batch) fn packs_codes(
     codes: usize,
 ) -> Option<bool> {
     let packs = remembered(&PACKS, algorithm, || Some(trial(algorithm, plan, packed)))?;
-    let size = u32::try_from(codes.min(MAX_LANES)).ok()?;
-    Some(packs.checked_shr(size)? & 1 == 1)
+    packs_size(packs, codes)
 }
 
 /// The trial's answer as bits (see [`PACKS`]) if it was made already; tries
