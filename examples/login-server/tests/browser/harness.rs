@@ -193,6 +193,17 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// A failed test shows what the server logged (trace level: every guard
+    /// outcome and the drift it recorded), so a failure in CI can be read
+    /// without running it again. The logs hold no secret (`checks`).
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- login server log ---\n{}--- end ---", self.logs());
+        }
+    }
+}
+
 /// Where the test writes its screenshots (and prints the path).
 pub fn screenshot_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)

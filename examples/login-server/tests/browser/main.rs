@@ -20,6 +20,19 @@ fn now() -> u64 {
     otpcore::unix_now().unwrap()
 }
 
+/// Waits, if need be, until at least `SECONDS_LEFT` seconds are left in the
+/// current step, so a code made from the test's clock is checked by the server
+/// in the same step. A code the server sees a step later matches at offset −1,
+/// the guard records a drift of −1, and the next window is centred a step
+/// back: the login code, a step ahead of the test's clock, is then two ahead
+/// of that centre and refused.
+async fn fresh_step(totp: &Totp) {
+    const SECONDS_LEFT: u64 = 8;
+    while totp.step_window(now()).unwrap().remaining < SECONDS_LEFT {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
 /// Six digits that are the code of no step near now.
 fn wrong_code(totp: &Totp) -> String {
     let step = totp.step_at(now()).unwrap();
@@ -86,6 +99,7 @@ async fn full_flow(server: &Server, store: &str, redis: Option<&mut RedisServer>
     alice.enter_code("enroll-form", &wrong).await;
     assert_eq!(alice.message().await.0, "wrong");
     // The right one switches it on.
+    fresh_step(&totp).await;
     let first = totp.generate_at(now()).unwrap().to_string();
     alice.enter_code("enroll-form", &first).await;
     assert_eq!(alice.path().await, "/");
@@ -102,6 +116,7 @@ async fn full_flow(server: &Server, store: &str, redis: Option<&mut RedisServer>
     assert_eq!(alice.path().await, "/login/code");
     let password_passed = alice.session_id().await;
     assert!((1..=30).contains(&alice.seconds_left().await));
+    fresh_step(&totp).await;
     let step = totp.step_at(now()).unwrap() + 1;
     let login = totp.generate_step(step).to_string();
     alice.enter_code("code-form", &login).await;
