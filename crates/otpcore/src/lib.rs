@@ -68,7 +68,7 @@ pub mod kernels {
     pub use crate::accel::{
         force, plan, replan, Kernel, KernelPlan, KernelUnavailable, Origin, Workload,
     };
-    pub use crate::batch::{batch_rules, BatchRules};
+    pub use crate::batch::{batch_rules, BatchRules, GenerationRules};
 }
 
 pub use batch::{generate_batch, verify_batch, BatchError, GenerateRequest, VerifyRequest};

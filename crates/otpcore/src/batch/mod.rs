@@ -58,7 +58,7 @@ pub use generate::generate_batch;
 use lanes::{present, Lanes};
 use request::check_lengths;
 pub use request::{BatchError, GenerateRequest, VerifyRequest};
-pub use rules::{batch_rules, BatchRules};
+pub use rules::{batch_rules, BatchRules, GenerationRules};
 
 /// A scan in progress and the request it answers.
 struct Slot {

@@ -70,41 +70,65 @@ pub(super) fn packs_size(bits: u64, codes: usize) -> Option<bool> {
     Some(bits.checked_shr(size)? & 1 == 1)
 }
 
+/// The generation decision of a [`BatchRules`] ([`BatchRules::generation`]),
+/// displayed as `packs 4-16 codes (tried)`, `packs no size up to 16 codes
+/// (tried)` or `untried`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GenerationRules {
+    /// As [`BatchRules::packed_sizes`](BatchRules).
+    packed_sizes: Option<u64>,
+}
+
+impl BatchRules {
+    /// Which generation batch sizes pack, on its own: what stays the same
+    /// from one run to the next while the measured work differs.
+    #[must_use]
+    pub fn generation(&self) -> GenerationRules {
+        GenerationRules {
+            packed_sizes: self.packed_sizes,
+        }
+    }
+}
+
+impl fmt::Display for GenerationRules {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(bits) = self.packed_sizes else {
+            return f.write_str("untried");
+        };
+        let packs = |n: usize| packs_size(bits, n) == Some(true);
+        let mut runs = 0usize;
+        let mut n = 2usize;
+        while n <= MAX_LANES {
+            if !packs(n) {
+                n = n.saturating_add(1);
+                continue;
+            }
+            let from = n;
+            while n < MAX_LANES && packs(n.saturating_add(1)) {
+                n = n.saturating_add(1);
+            }
+            let separator = if runs == 0 { "packs " } else { ", " };
+            if from == n {
+                write!(f, "{separator}{n}")?;
+            } else {
+                write!(f, "{separator}{from}-{n}")?;
+            }
+            runs = runs.saturating_add(1);
+            n = n.saturating_add(1);
+        }
+        f.write_str(if runs == 0 {
+            "packs no size up to 16 codes (tried)"
+        } else {
+            " codes (tried)"
+        })
+    }
+}
+
 /// For example `SHA1: generation packs 4-16 codes (tried); verification work 17 ns
 /// per request (measured)`.
 impl fmt::Display for BatchRules {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: generation ", self.algorithm)?;
-        if self.packed_sizes.is_none() {
-            f.write_str("untried")?;
-        } else {
-            let packs = |n: usize| self.packs_codes(n) == Some(true);
-            let mut runs = 0usize;
-            let mut n = 2usize;
-            while n <= MAX_LANES {
-                if !packs(n) {
-                    n = n.saturating_add(1);
-                    continue;
-                }
-                let from = n;
-                while n < MAX_LANES && packs(n.saturating_add(1)) {
-                    n = n.saturating_add(1);
-                }
-                let separator = if runs == 0 { "packs " } else { ", " };
-                if from == n {
-                    write!(f, "{separator}{n}")?;
-                } else {
-                    write!(f, "{separator}{from}-{n}")?;
-                }
-                runs = runs.saturating_add(1);
-                n = n.saturating_add(1);
-            }
-            f.write_str(if runs == 0 {
-                "packs no size up to 16 codes (tried)"
-            } else {
-                " codes (tried)"
-            })?;
-        }
+        write!(f, "{}: generation {}", self.algorithm, self.generation())?;
         match self.verification_work {
             Some(ns) => write!(f, "; verification work {ns} ns per request (measured)"),
             None => f.write_str("; verification work unmeasured"),
@@ -152,6 +176,8 @@ mod tests {
         assert_eq!(untried.packs_codes(4), None);
         assert_eq!(untried.verification_work(), None);
         assert!(untried.to_string().starts_with("SHA1: generation untried;"));
+        assert_eq!(untried.generation().to_string(), "untried");
+        assert_eq!(r.generation().to_string(), "packs 4-16 codes (tried)");
     }
 
     /// What calibration measured is what the rules read, for both tables.
