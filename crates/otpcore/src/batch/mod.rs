@@ -167,61 +167,76 @@ fn verify_with(
         let (costs, sixteen) = (plan.and_then(|p| p.costs()), plan.map(|p| p.sixteen()));
         let candidates = Candidates::Varied(of_algorithm().map(VerifyRequest::candidates));
         let bookkeeping = || plan.and_then(|p| bookkeeping(algorithm, p));
-        if !packing.verify(costs, sixteen, count, candidates, bookkeeping) {
+        if packing.verify(costs, sixteen, count, candidates, bookkeeping) {
+            verify_packed(requests, results, algorithm);
+        } else {
             for (request, result) in requests.iter().zip(results.iter_mut()) {
                 if request.algorithm == algorithm {
                     *result = request.verify_alone();
                 }
             }
-            continue;
         }
-        let mut lanes = Lanes::new(first.mac);
-        let mut slots: Slots = Default::default();
-        let mut used = 0usize;
-        for (index, request) in requests.iter().enumerate() {
-            if request.algorithm != algorithm {
-                continue;
-            }
-            let scan = match request.start() {
-                Ok(scan) => scan,
-                Err(e) => {
-                    if let Some(slot) = results.get_mut(index) {
-                        *slot = Err(e);
-                    }
-                    continue;
-                }
-            };
-            if used >= slots.len() {
-                used = fold_lanes(&mut lanes, &mut slots, used, results, None);
-            }
-            let mut current = used;
-            if let Some(slot) = slots.get_mut(current) {
-                *slot = Some(Slot {
-                    request: index,
-                    format: *request.format,
-                    scan,
-                });
-            }
-            used = used.saturating_add(1);
-            // Hand this request's candidates to the lanes, flushing whenever full.
-            while let Some(Some(slot)) = slots.get_mut(current) {
-                let Some((first_step, count)) = slot.scan.next_run(lanes.room()) else {
-                    break;
-                };
-                let mut step = first_step;
-                for _ in 0..count {
-                    lanes.push(request.mac, step, current);
-                    step = step.wrapping_add(1);
-                }
-                if lanes.room() == 0 {
-                    used = fold_lanes(&mut lanes, &mut slots, used, results, Some(current));
-                    current = 0;
-                }
-            }
-        }
-        fold_lanes(&mut lanes, &mut slots, used, results, None);
     }
     Ok(())
+}
+
+/// Verifies the requests of `algorithm` in packed lanes. Its own function,
+/// never inlined: its slots and lanes take about 3 KB of stack, which
+/// `verify_with` (deciding, and making the single calls) does not need.
+#[inline(never)]
+fn verify_packed(
+    requests: &[VerifyRequest<'_>],
+    results: &mut [Result<Match, VerifyError>],
+    algorithm: Algorithm,
+) {
+    let Some(first) = requests.iter().find(|r| r.algorithm == algorithm) else {
+        return;
+    };
+    let mut lanes = Lanes::new(first.mac);
+    let mut slots: Slots = Default::default();
+    let mut used = 0usize;
+    for (index, request) in requests.iter().enumerate() {
+        if request.algorithm != algorithm {
+            continue;
+        }
+        let scan = match request.start() {
+            Ok(scan) => scan,
+            Err(e) => {
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = Err(e);
+                }
+                continue;
+            }
+        };
+        if used >= slots.len() {
+            used = fold_lanes(&mut lanes, &mut slots, used, results, None);
+        }
+        let mut current = used;
+        if let Some(slot) = slots.get_mut(current) {
+            *slot = Some(Slot {
+                request: index,
+                format: *request.format,
+                scan,
+            });
+        }
+        used = used.saturating_add(1);
+        // Hand this request's candidates to the lanes, flushing whenever full.
+        while let Some(Some(slot)) = slots.get_mut(current) {
+            let Some((first_step, count)) = slot.scan.next_run(lanes.room()) else {
+                break;
+            };
+            let mut step = first_step;
+            for _ in 0..count {
+                lanes.push(request.mac, step, current);
+                step = step.wrapping_add(1);
+            }
+            if lanes.room() == 0 {
+                used = fold_lanes(&mut lanes, &mut slots, used, results, Some(current));
+                current = 0;
+            }
+        }
+    }
+    fold_lanes(&mut lanes, &mut slots, used, results, None);
 }
 
 /// What a verification batch's packing decision needs, read in one pass over
