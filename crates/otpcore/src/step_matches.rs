@@ -49,3 +49,56 @@ pub(crate) fn match_run(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    use crate::{Algorithm, Secret, Totp, TotpConfig, VerifyError};
+
+    /// Every length from 0 to 40 (one run of up to sixteen lanes, and more),
+    /// on each hash function, near step 0 and at the end of `u64`: a bit is
+    /// set exactly where the code is that step's; malformed input writes
+    /// nothing.
+    #[test]
+    fn marks_the_steps_whose_code_it_is() {
+        for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+            let totp = Totp::new(
+                &Secret::from_bytes(b"12345678901234567890123456789012").unwrap(),
+                TotpConfig {
+                    algorithm,
+                    ..TotpConfig::default()
+                },
+            );
+            for len in 0..=40u64 {
+                for first in [0, 1000, u64::MAX - 20] {
+                    let mut out = vec![b'x'; len as usize];
+                    // The code of the step in the middle of the run (or of `first`).
+                    let target = first.wrapping_add(len / 2);
+                    let code = totp.generate_step(target).to_string();
+                    totp.match_steps(&code, first, &mut out).unwrap();
+                    for (i, bit) in out.iter().enumerate() {
+                        let step = first.checked_add(i as u64);
+                        let expected =
+                            step.is_some_and(|s| totp.generate_step(s).to_string() == code);
+                        assert_eq!(
+                            *bit,
+                            if expected { b'1' } else { b'0' },
+                            "{algorithm} len {len} first {first} i {i}"
+                        );
+                    }
+                    if len > 0 && first.checked_add(len - 1).is_some() {
+                        assert_eq!(out[(len / 2) as usize], b'1');
+                    }
+                }
+            }
+            let mut out = [b'x'; 3];
+            assert_eq!(
+                totp.match_steps("12a456", 0, &mut out),
+                Err(VerifyError::Malformed(crate::CodeError::InvalidCharacter))
+            );
+            assert_eq!(out, [b'x'; 3]);
+        }
+    }
+}
