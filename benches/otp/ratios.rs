@@ -6,6 +6,10 @@
 //! - verify ±1 vs the bare kernel for its three HMACs (on the kernel the plan
 //!   uses for three lanes, entered as the scan enters it:
 //!   `Workload::run_window`) vs the sequential floor;
+//! - a control for the batch rows: two loops of single calls that do the
+//!   same work, `Totp::verify_at` and `Totp::verify_step` with the steps
+//!   worked out beforehand (one division less), for two requests on the
+//!   measured plan (`control`);
 //! - and, after them, what the process measured to decide the batch rows
 //!   (`otpcore::kernels::batch_rules`: the generation sizes its trial packs,
 //!   the batch's own work per packed verification).
@@ -41,7 +45,11 @@ fn ab(a: &mut dyn FnMut(), b: &mut dyn FnMut()) -> (f64, f64, f64) {
 pub fn run() {
     crate::kernels::report();
     limit();
-    batch();
+    // Keys keep the plan they were made under: these, the measured plan's,
+    // are made before `batch` forces each kernel in turn.
+    let plan = sets();
+    batch(&plan);
+    control(&plan);
     batch_rules();
 }
 
@@ -63,6 +71,49 @@ fn batch_rules() {
             ),
             None => println!("otpcore bench: batch {decision}; verification work unmeasured"),
         }
+    }
+}
+
+/// Two loops of single calls over the same two credentials and inputs as
+/// the batch rows of `n = 2`: `Totp::verify_at`, and `Totp::verify_step` on
+/// steps worked out beforehand — strictly less work, the same scan. The
+/// ratio is what where and how a caller calls the scan moves (argument
+/// stores, code placement), next to the batch's own ratio for two.
+fn control(plan: &Sets) {
+    if !wanted("2") {
+        return;
+    }
+    println!();
+    println!("| hash | control | n | verify_at loop, per code | verify_step loop, per code | verify_at / verify_step |");
+    println!("|---|---|---:|---:|---:|---:|");
+    for (_, name, totps) in plan {
+        let totps = &totps[..2];
+        let inputs = inputs(totps);
+        let steps: Vec<u64> = totps.iter().map(|t| t.step_at(AT).unwrap()).collect();
+        let mut results: Vec<Result<Match, VerifyError>> = vec![Err(VerifyError::Mismatch); 2];
+        let mut results2 = results.clone();
+        let mut at = || {
+            for ((t, i), out) in totps.iter().zip(&inputs).zip(results.iter_mut()) {
+                *out = t.verify_at(black_box(i), AT, Window::default(), None);
+            }
+        };
+        let mut step = || {
+            for (((t, i), s), out) in totps
+                .iter()
+                .zip(&inputs)
+                .zip(&steps)
+                .zip(results2.iter_mut())
+            {
+                *out = t.verify_step(black_box(i), *s, Window::default(), None);
+            }
+        };
+        let (s, a, median) = ab(&mut step, &mut at);
+        println!(
+            "| {name} | two single-call loops | 2 | {:.0} ns | {:.0} ns | {} |",
+            a / 2.0,
+            s / 2.0,
+            ratio(s, a, median)
+        );
     }
 }
 
@@ -115,20 +166,23 @@ fn wanted(size: &str) -> bool {
     !list.iter().all(|s| sizes.contains(s)) || value == "1" || list.contains(&size)
 }
 
-fn batch() {
-    // Keys keep the plan they were made under: the measured plan first.
-    let mut backends: Vec<(String, Sets)> = Vec::new();
-    backends.push(("plan".to_string(), sets()));
-    for kernel in Kernel::available() {
-        kernels::force(kernel).unwrap();
-        backends.push((kernel.name().to_string(), sets()));
-    }
+/// The batch rows on `plan` (keys made under the measured plan), then on
+/// each kernel forced in turn (which leaves the last one forced).
+fn batch(plan: &Sets) {
+    let mut backends: Vec<(String, &Sets)> = vec![("plan".to_string(), plan)];
+    let forced: Vec<(String, Sets)> = Kernel::available()
+        .map(|kernel| {
+            kernels::force(kernel).unwrap();
+            (kernel.name().to_string(), sets())
+        })
+        .collect();
+    backends.extend(forced.iter().map(|(name, sets)| (name.clone(), sets)));
     println!();
     println!(
         "| hash | job | n | backend | single calls, per code | batch, per code | single / batch |"
     );
     println!("|---|---|---:|---|---:|---:|---:|");
-    for (algorithm, name, _) in &backends[0].1 {
+    for (algorithm, name, _) in plan {
         for job in ["generate", "verify ±1"] {
             for (n, size) in SIZES {
                 if !wanted(size) {
