@@ -92,7 +92,7 @@ impl Hotp {
         window: Window,
         last_used: Option<u64>,
     ) -> Result<Match, VerifyError> {
-        scan(&self.mac, &self.format, counter, window, input, last_used)
+        scan(&self.mac, &self.format, input, counter, window, last_used)
     }
 
     /// RFC 4226 §7.4 resynchronisation: finds a counter `c` in `window` around

@@ -21,23 +21,12 @@ mod freshness;
 ///
 /// Steps that would fall below 0 or above `u64::MAX` do not exist and are skipped
 /// (a defined result, not an error): at `expected = 0` a ±1 window has two candidates.
-///
-/// The order of the parameters is the calling convention's: on x86-64 the
-/// first five (after the `Result`'s address) travel in registers, the rest on
-/// the stack. `expected` and `window` give the first candidate step, which
-/// the kernel needs before it can start; `input` (parsed beside the HMACs)
-/// and `last_used` (read at the end) can wait for a load from the stack.
-/// Before, the window came last but one, on the stack: callers that stored it
-/// with a 16-byte move, which the scan read back as two 8-byte halves (a
-/// batch, a loop of `Totp::verify_step`), ran 2–5 % slower than `verify_at`,
-/// which pushed it as two 8-byte values (README.md, "Batches that make single
-/// calls").
 pub(crate) fn scan(
     mac: &KeyedMac,
     format: &Format,
+    input: &str,
     expected: u64,
     window: Window,
-    input: &str,
     last_used: Option<u64>,
 ) -> Result<Match, VerifyError> {
     // One modulus for every candidate, the public format's (chosen when the

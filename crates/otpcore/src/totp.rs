@@ -207,7 +207,7 @@ impl Totp {
         window: Window,
         last_used: Option<u64>,
     ) -> Result<Match, VerifyError> {
-        scan(&self.mac, format, centre, window, input, last_used)
+        scan(&self.mac, format, input, centre, window, last_used)
     }
 
     /// RFC 6238 §6 resynchronisation: finds a step `s` in `window` around

@@ -252,9 +252,9 @@ impl VerifyRequest<'_> {
         scan(
             self.mac,
             self.format,
+            self.input,
             self.expected?,
             self.window,
-            self.input,
             self.last_used,
         )
     }
