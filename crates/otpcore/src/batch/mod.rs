@@ -23,7 +23,7 @@
 //! group of sixteen lanes on. A batch of one request is always the single
 //! call. A batch that makes single calls costs what they cost within a few per
 //! cent, not less: on the development machine (Zen 4, SHA-NI windows) two to
-//! eight ±1 verifications read 0.95–0.97× the same calls made one by one,
+//! eight ±1 verifications read 0.95–0.98× the same calls made one by one,
 //! about what a loop of `Totp::verify_step` reads against one of
 //! `Totp::verify_at` (README.md, "Batches that make single calls").
 //!
