@@ -55,6 +55,7 @@ mod rules;
 
 use crate::accel::{Plan, MAX_LANES};
 use crate::format::Format;
+use crate::mac::KeyedMac;
 use crate::scan::Scan;
 use crate::{Algorithm, Match, VerifyError};
 use choice::{Candidates, Packing};
@@ -140,9 +141,7 @@ fn verify_with(
     if !packing.may_pack_windows(shape.lanes, window, || plan.costs().is_some()) {
         // Fewer candidates than one group of lanes, and nothing to gain or no
         // measured costs to weigh them: the single calls, in one pass.
-        for (request, result) in requests.iter().zip(results.iter_mut()) {
-            *result = request.verify_alone();
-        }
+        single_calls(requests, results);
         return Ok(());
     }
     if shape.one_hash {
@@ -159,20 +158,22 @@ fn verify_with(
             }
         };
         if !pack {
-            for (request, result) in requests.iter().zip(results.iter_mut()) {
-                *result = request.verify_alone();
-            }
+            single_calls(requests, results);
             return Ok(());
         }
     }
     for (algorithm, count) in present(requests.iter().map(|r| r.algorithm)) {
         let of_algorithm = || requests.iter().filter(|r| r.algorithm == algorithm);
-        let plan = of_algorithm().next().map(|r| r.mac.plan());
-        let (costs, sixteen) = (plan.and_then(|p| p.costs()), plan.map(|p| p.sixteen()));
+        // `present` yields only hash functions some request has.
+        let Some(first_of) = of_algorithm().next() else {
+            continue;
+        };
+        let plan = first_of.mac.plan();
+        let (costs, sixteen) = (plan.costs(), Some(plan.sixteen()));
         let candidates = Candidates::Varied(of_algorithm().map(VerifyRequest::candidates));
-        let bookkeeping = || plan.and_then(|p| bookkeeping(algorithm, p));
+        let bookkeeping = || bookkeeping(algorithm, plan);
         if packing.verify(costs, sixteen, count, candidates, bookkeeping) {
-            verify_packed(requests, results, algorithm);
+            verify_packed(requests, results, first_of.mac);
         } else {
             for (request, result) in requests.iter().zip(results.iter_mut()) {
                 if request.algorithm == algorithm {
@@ -184,19 +185,18 @@ fn verify_with(
     Ok(())
 }
 
-/// Verifies the requests of `algorithm` in packed lanes. Its own function,
-/// never inlined: its slots and lanes take about 3 KB of stack, which
-/// `verify_with` (deciding, and making the single calls) does not need.
+/// Verifies the requests of `first`'s hash function in packed lanes (`first`
+/// also keys the unused lanes, never computed). Its own function, never
+/// inlined: its slots and lanes take about 3 KB of stack, which `verify_with`
+/// (deciding, and making the single calls) does not need.
 #[inline(never)]
 fn verify_packed(
     requests: &[VerifyRequest<'_>],
     results: &mut [Result<Match, VerifyError>],
-    algorithm: Algorithm,
+    first: &KeyedMac,
 ) {
-    let Some(first) = requests.iter().find(|r| r.algorithm == algorithm) else {
-        return;
-    };
-    let mut lanes = Lanes::new(first.mac);
+    let algorithm = first.algorithm();
+    let mut lanes = Lanes::new(first);
     let mut slots: Slots = Default::default();
     let mut used = 0usize;
     for (index, request) in requests.iter().enumerate() {
@@ -241,6 +241,14 @@ fn verify_packed(
         }
     }
     fold_lanes(&mut lanes, &mut slots, used, results, None);
+}
+
+/// Every request by its single call, in one pass.
+#[inline]
+fn single_calls(requests: &[VerifyRequest<'_>], results: &mut [Result<Match, VerifyError>]) {
+    for (request, result) in requests.iter().zip(results.iter_mut()) {
+        *result = request.verify_alone();
+    }
 }
 
 /// What a verification batch's packing decision needs, read in one pass over
